@@ -1,0 +1,27 @@
+"""kerasgan: GAN families as Keras 3 models trained with ``model.fit``.
+
+Example:
+    >>> import kerasgan
+    >>> spec = kerasgan.data.spec("ring8")
+    >>> model = kerasgan.families.get("wgan_gp").build_for_data(spec)
+    >>> model.compile()
+    >>> model.fit(kerasgan.data.load("ring8", batch_size=256), epochs=10)
+    >>> samples = model.generate(2500, seed=0)
+"""
+
+import keras as _keras
+
+if _keras.backend.backend() != "tensorflow":
+    raise ImportError(
+        "kerasgan needs the TensorFlow backend of Keras 3 (its train steps use "
+        f"tf.GradientTape); KERAS_BACKEND is {_keras.backend.backend()!r}. "
+        "Set KERAS_BACKEND=tensorflow before importing keras."
+    )
+
+from kerasgan import core, families, nets  # noqa: E402
+from kerasgan.core import GAN  # noqa: E402
+from kerasgan.families import DCGAN, LSGAN, SNGAN, WGAN, WGANGP  # noqa: E402
+
+__version__ = "0.1.0"
+
+__all__ = ["DCGAN", "GAN", "LSGAN", "SNGAN", "WGAN", "WGANGP", "core", "families", "nets"]

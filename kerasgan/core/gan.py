@@ -1,0 +1,414 @@
+"""The GAN base model: one ``train_step`` template that every family reuses.
+
+Families differ only where their algorithm differs, through class attributes
+(default loss, critic steps, net options) and a few hooks:
+
+- :meth:`GAN.discriminator_penalty` adds a regulariser to the D loss (WGAN-GP),
+- :meth:`GAN.after_discriminator_update` runs after each D update (WGAN clipping),
+- :meth:`GAN.default_optimizers` gives the paper's optimisers.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from kerasgan.core import losses as losses_module
+from kerasgan.core.reduction import logged_value, replica_id, replica_mean
+
+# Stateless seeds are (key, counter) pairs; replicas and draws get distinct keys
+# and counters so that no two latent batches share a stream.
+_REPLICA_KEY_STRIDE = 1_000_003
+
+
+def _uses_float16(model):
+    """True when any layer of ``model`` computes in float16 (needs loss scaling)."""
+    return any(
+        getattr(layer, "compute_dtype", None) == "float16" for layer in model._flatten_layers()
+    )
+
+
+def _wrap_for_loss_scaling(optimizer, model):
+    if _uses_float16(model) and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def _unwrap(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer.inner_optimizer
+    return optimizer
+
+
+@keras.saving.register_keras_serializable(package="kerasgan")
+class GAN(keras.Model):
+    """Generative adversarial network (Goodfellow et al., 2014), trained with ``fit``.
+
+    This is both the base class of every kerasgan family and the original GAN:
+    a generator ``G(z)`` and a discriminator ``D(x)`` returning logits, trained
+    in alternation. Each call of ``train_step`` makes ``d_steps`` discriminator
+    updates (each with fresh latents, on the same real batch) and then one
+    generator update; each update has its own ``tf.GradientTape`` and changes
+    only that network's weights.
+
+    Defaults: non-saturating generator loss (``loss="minimax"`` gives the
+    paper's original ``log(1 - D(G(z)))``), one D step per G step,
+    Adam(2e-4, beta_1=0.5) for both networks.
+
+    Mixed precision: under ``mixed_float16`` ``compile`` wraps both optimizers
+    in ``keras.optimizers.LossScaleOptimizer``; logits and losses are float32.
+    Distribution: losses are reduced so that a ``MirroredStrategy`` makes the
+    same update as one device on the same global batch; each replica draws its
+    own latents; logged metrics are global means.
+
+    Args:
+        generator: a Keras model mapping ``z`` of shape (B, latent_dim) to samples.
+        discriminator: a Keras model mapping samples to logits (B, 1).
+        latent_dim: size of ``z``; inferred from the generator's input if None.
+        loss: name of an adversarial loss in :mod:`kerasgan.core.losses`
+            (``None`` uses the family's default).
+        d_steps: discriminator updates per generator update (``None``: family default).
+        seed: integer seed of the training latents (``None`` picks one; it is
+            stored in the config so a saved model resumes the same stream).
+        **kwargs: passed to ``keras.Model`` (e.g. ``name``).
+
+    Example:
+        >>> from kerasgan import nets, data
+        >>> model = GAN(nets.mlp_generator(latent_dim=2), nets.mlp_discriminator())
+        >>> model.compile()
+        >>> model.fit(data.load("ring8", batch_size=256), epochs=5)
+        >>> samples = model.generate(1000, seed=0)
+    """
+
+    default_loss = "non_saturating"
+    default_d_steps = 1
+    #: Options the family passes to the discriminator builders (see ``build_for_data``).
+    discriminator_options: dict = {"norm": "batch", "spectral_norm": False}
+    #: Extra metrics that the family logs besides d_loss and g_loss.
+    extra_metric_names: tuple = ()
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim=None,
+        *,
+        loss=None,
+        d_steps=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim if latent_dim is not None else self._infer_latent_dim())
+        self.loss_name = losses_module.get(loss or self.default_loss).name
+        self.adversarial_loss = losses_module.get(self.loss_name)
+        self.d_steps = int(d_steps if d_steps is not None else self.default_d_steps)
+        if self.d_steps < 1:
+            raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}.")
+        self.seed = int(seed if seed is not None else np.random.SeedSequence().entropy % (2**31))
+        self.trackers = {
+            name: keras.metrics.Mean(name=name)
+            for name in ("d_loss", "g_loss") + tuple(self.extra_metric_names)
+        }
+        self.g_optimizer = None
+        self.d_optimizer = None
+        # The sub-networks are built functional models; the wrapper itself is
+        # never called on data, so mark it built on purpose (see DESIGN.md).
+        self.built = True
+
+    # ------------------------------------------------------------------ set-up
+
+    def _infer_latent_dim(self):
+        shape = self.generator.inputs[0].shape if getattr(self.generator, "inputs", None) else None
+        if shape is None or shape[-1] is None:
+            raise ValueError(
+                "Could not infer latent_dim from the generator's input; pass latent_dim=..."
+            )
+        return shape[-1]
+
+    def build(self, input_shape=None):
+        """No-op: the generator and discriminator are built when passed in."""
+        self.built = True
+
+    @classmethod
+    def default_optimizers(cls):
+        """Fresh (generator, discriminator) optimizers with the family's defaults."""
+        return (
+            keras.optimizers.Adam(2e-4, beta_1=0.5),
+            keras.optimizers.Adam(2e-4, beta_1=0.5),
+        )
+
+    def compile(self, g_optimizer=None, d_optimizer=None, *, jit_compile=True, **kwargs):
+        """Configures training.
+
+        Args:
+            g_optimizer: generator optimizer (instance, name or config);
+                ``None`` uses the family's default.
+            d_optimizer: discriminator optimizer, same forms.
+            jit_compile: compile the train step with XLA (default True).
+            **kwargs: other ``keras.Model.compile`` arguments
+                (``run_eagerly``, ``steps_per_execution``).
+        """
+        for forbidden in ("optimizer", "loss", "metrics"):
+            if forbidden in kwargs:
+                raise TypeError(
+                    f"GAN.compile() takes g_optimizer/d_optimizer, not {forbidden!r}; "
+                    "the adversarial loss is chosen with the model's `loss` argument."
+                )
+        default_g, default_d = self.default_optimizers()
+        g_optimizer = keras.optimizers.get(g_optimizer) or default_g
+        d_optimizer = keras.optimizers.get(d_optimizer) or default_d
+        if g_optimizer is d_optimizer:
+            raise ValueError("g_optimizer and d_optimizer must be two different instances.")
+        super().compile(optimizer=None, jit_compile=jit_compile, auto_scale_loss=False, **kwargs)
+        self.g_optimizer = _wrap_for_loss_scaling(g_optimizer, self.generator)
+        self.d_optimizer = _wrap_for_loss_scaling(d_optimizer, self.discriminator)
+        # Build both now: unbuilt optimizers fail under MirroredStrategy.
+        self.g_optimizer.build(self.generator.trainable_variables)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self._gan_compile_config = {
+            "g_optimizer": keras.optimizers.serialize(_unwrap(self.g_optimizer)),
+            "d_optimizer": keras.optimizers.serialize(_unwrap(self.d_optimizer)),
+            "jit_compile": bool(jit_compile),
+            **{k: v for k, v in kwargs.items() if k in ("run_eagerly", "steps_per_execution")},
+        }
+
+    def get_compile_config(self):
+        """Serializable compile arguments, replayed by ``load_model``."""
+        return getattr(self, "_gan_compile_config", None)
+
+    def compile_from_config(self, config):
+        """Re-runs :meth:`compile` from :meth:`get_compile_config`'s output."""
+        config = dict(config)
+        config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
+        config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
+        self.compile(**config)
+
+    @property
+    def metrics(self):
+        """The loss trackers (reset by ``fit`` every epoch)."""
+        return list(self.trackers.values())
+
+    # ------------------------------------------------------------ serialization
+
+    def get_config(self):
+        """Config with the serialized sub-networks and the family's settings."""
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "generator": keras.saving.serialize_keras_object(self.generator),
+            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+            "latent_dim": self.latent_dim,
+            "loss": self.loss_name,
+            "d_steps": self.d_steps,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuilds the model from :meth:`get_config`."""
+        config = dict(config)
+        for key in cls.network_keys():
+            config[key] = keras.saving.deserialize_keras_object(
+                config[key], custom_objects=custom_objects
+            )
+        return cls(**config)
+
+    @classmethod
+    def network_keys(cls):
+        """Names of the config entries that hold serialized networks."""
+        return ("generator", "discriminator")
+
+    # --------------------------------------------------------------- inference
+
+    def call(self, z, training=False):
+        """Runs the generator: ``model(z)`` and ``model.predict(z)`` generate."""
+        return self.generator(z, training=training)
+
+    def sample_latents_for_seed(self, n, seed):
+        """``n`` latent vectors drawn reproducibly from an integer ``seed``."""
+        return tf.random.stateless_normal((n, self.latent_dim), seed=[int(seed), 0])
+
+    def generate(self, n, seed=None, batch_size=256):
+        """Generates ``n`` samples as a numpy array.
+
+        Args:
+            n: number of samples.
+            seed: integer seed; the same seed gives the same samples.
+                ``None`` draws fresh latents.
+            batch_size: generator batch size.
+
+        Returns:
+            ``np.ndarray`` of shape ``(n,) + sample_shape`` in float32.
+        """
+        if seed is None:
+            seed = int(np.random.default_rng().integers(2**31))
+        z = self.sample_latents_for_seed(int(n), seed)
+        outputs = [
+            ops.convert_to_numpy(self.generator(z[i : i + batch_size], training=False))
+            for i in range(0, int(n), batch_size)
+        ]
+        return np.concatenate(outputs, axis=0).astype("float32")
+
+    # ---------------------------------------------------------------- training
+
+    def sample_latents(self, batch_size, draw):
+        """Training latents for one update, different per replica, step and draw.
+
+        Derived statelessly from ``seed``, the replica id and the generator
+        optimizer's step counter, so training is reproducible and resumes the
+        same stream after ``load_model``.
+
+        Args:
+            batch_size: number of latent vectors (this replica's batch).
+            draw: index of the update within the step (0 .. d_steps).
+
+        Returns:
+            float32 tensor of shape (batch_size, latent_dim).
+        """
+        step = tf.cast(self.g_optimizer.iterations, tf.int64)
+        key = tf.cast(self.seed, tf.int64) + tf.cast(replica_id(), tf.int64) * _REPLICA_KEY_STRIDE
+        counter = step * (self.d_steps + 1) + draw
+        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=tf.stack([key, counter]))
+
+    def unpack_batch(self, data):
+        """Splits a ``fit`` batch into (real samples, optional supplied latents).
+
+        Accepted forms: ``x``; ``(x,)``/``(x, y)`` (labels are ignored by
+        unconditional families); ``{"x": x, "latents": z}`` where ``z`` has
+        shape (B, d_steps + 1, latent_dim), one slice per update, a hook for
+        tests and for callers that need exact control of the noise.
+        """
+        if isinstance(data, dict):
+            if "x" not in data:
+                raise ValueError(f"A dict batch needs an 'x' entry; got keys {sorted(data)}.")
+            return data["x"], data.get("latents")
+        if isinstance(data, (tuple, list)):
+            return data[0], None
+        return data, None
+
+    def discriminator_penalty(self, real, fake):
+        """Per-sample regulariser added to the discriminator loss (none by default).
+
+        Returns:
+            ``None`` or a float32 tensor of shape (B,), already weighted.
+        """
+        return None
+
+    def after_discriminator_update(self):
+        """Runs after each discriminator update (e.g. WGAN weight clipping)."""
+
+    def _latents(self, latents, batch_size, draw):
+        if latents is not None:
+            return ops.cast(latents[:, draw], "float32")
+        return self.sample_latents(batch_size, draw)
+
+    def _discriminator_update(self, real, z):
+        fake = ops.stop_gradient(self.generator(z, training=True))
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(real, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            per_sample = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
+            adversarial = replica_mean(per_sample)
+            total = adversarial
+            penalty = self.discriminator_penalty(real, fake)
+            if penalty is not None:
+                penalty = replica_mean(penalty)
+                total = total + penalty
+            scaled = self.d_optimizer.scale_loss(total)
+        variables = self.discriminator.trainable_variables
+        gradients = tape.gradient(scaled, variables)
+        self.d_optimizer.apply_gradients(zip(gradients, variables))
+        self.after_discriminator_update()
+        logs = {"d_loss": total, "adversarial": adversarial}
+        if penalty is not None:
+            logs["penalty"] = penalty
+        logs["real_logits"] = real_logits
+        logs["fake_logits"] = fake_logits
+        return logs
+
+    def _generator_update(self, z):
+        with tf.GradientTape() as tape:
+            fake = self.generator(z, training=True)
+            fake_logits = self.discriminator(fake, training=True)
+            loss = replica_mean(self.adversarial_loss.generator_loss(fake_logits))
+            scaled = self.g_optimizer.scale_loss(loss)
+        variables = self.generator.trainable_variables
+        gradients = tape.gradient(scaled, variables)
+        self.g_optimizer.apply_gradients(zip(gradients, variables))
+        return {"g_loss": loss}
+
+    def update_extra_metrics(self, d_logs, g_logs):
+        """Updates ``extra_metric_names`` trackers; families override. Values
+        in the logs are replica-scaled scalars (use ``logged_value``)."""
+
+    def train_step(self, data):
+        """One family step: ``d_steps`` discriminator updates, one generator update.
+
+        Returns:
+            Dict of the trackers' running means (``d_loss``, ``g_loss``, extras).
+        """
+        real, latents = self.unpack_batch(data)
+        batch_size = ops.shape(real)[0]
+        d_logs = None
+        for draw in range(self.d_steps):
+            d_logs = self._discriminator_update(real, self._latents(latents, batch_size, draw))
+        g_logs = self._generator_update(self._latents(latents, batch_size, self.d_steps))
+        self.trackers["d_loss"].update_state(logged_value(d_logs["d_loss"]))
+        self.trackers["g_loss"].update_state(logged_value(g_logs["g_loss"]))
+        self.update_extra_metrics(d_logs, g_logs)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def test_step(self, data):
+        """Evaluates both losses on a batch without updating any weight."""
+        real, latents = self.unpack_batch(data)
+        batch_size = ops.shape(real)[0]
+        z = self._latents(latents, batch_size, 0)
+        fake = self.generator(z, training=False)
+        real_logits = self.discriminator(real, training=False)
+        fake_logits = self.discriminator(fake, training=False)
+        d_loss = replica_mean(self.adversarial_loss.discriminator_loss(real_logits, fake_logits))
+        g_loss = replica_mean(self.adversarial_loss.generator_loss(fake_logits))
+        self.trackers["d_loss"].update_state(logged_value(d_loss))
+        self.trackers["g_loss"].update_state(logged_value(g_loss))
+        return {name: self.trackers[name].result() for name in ("d_loss", "g_loss")}
+
+    # ------------------------------------------------------------ construction
+
+    @classmethod
+    def build_for_data(cls, data_spec, latent_dim=None, **kwargs):
+        """Builds the family with its default networks for a data set.
+
+        Args:
+            data_spec: a :class:`kerasgan.data.DataSpec` (``kind`` "points" or
+                "image", ``shape``).
+            latent_dim: size of ``z`` (default 2 for points, 100 for images).
+            **kwargs: family arguments (``loss``, ``d_steps``, ``seed`` ...).
+
+        Returns:
+            An uncompiled model of this family.
+        """
+        from kerasgan import nets  # local import: nets depend on nothing here
+
+        options = dict(cls.discriminator_options)
+        if data_spec.kind == "points":
+            latent_dim = latent_dim or 2
+            generator = nets.mlp_generator(latent_dim=latent_dim, output_dim=data_spec.shape[-1])
+            discriminator = nets.mlp_discriminator(
+                input_dim=data_spec.shape[-1], spectral_norm=options["spectral_norm"]
+            )
+        elif data_spec.kind == "image":
+            latent_dim = latent_dim or 100
+            size, _, channels = data_spec.shape
+            generator = nets.dcgan_generator(
+                latent_dim=latent_dim, image_size=size, channels=channels
+            )
+            discriminator = nets.dcgan_discriminator(image_size=size, channels=channels, **options)
+        else:
+            raise ValueError(f"Unsupported data kind {data_spec.kind!r}; expected 'points' or 'image'.")
+        return cls(generator, discriminator, latent_dim=latent_dim, **kwargs)
+

@@ -18,10 +18,10 @@ if _keras.backend.backend() != "tensorflow":
         "Set KERAS_BACKEND=tensorflow before importing keras."
     )
 
-from kerasgan import core, families, nets  # noqa: E402
+from kerasgan import core, data, families, metrics, nets  # noqa: E402
 from kerasgan.core import GAN  # noqa: E402
 from kerasgan.families import DCGAN, LSGAN, SNGAN, WGAN, WGANGP  # noqa: E402
 
 __version__ = "0.1.0"
 
-__all__ = ["DCGAN", "GAN", "LSGAN", "SNGAN", "WGAN", "WGANGP", "core", "families", "nets"]
+__all__ = ["DCGAN", "GAN", "LSGAN", "SNGAN", "WGAN", "WGANGP", "core", "data", "families", "metrics", "nets"]

@@ -21,6 +21,7 @@ from kerasgan.core.reduction import logged_value, replica_id, replica_mean
 # Stateless seeds are (key, counter) pairs; replicas and draws get distinct keys
 # and counters so that no two latent batches share a stream.
 _REPLICA_KEY_STRIDE = 1_000_003
+_STREAM_KEY_STRIDE = 7_919_000_000
 
 
 def _uses_float16(model):
@@ -86,6 +87,12 @@ class GAN(keras.Model):
     default_d_steps = 1
     #: Options the family passes to the discriminator builders (see ``build_for_data``).
     discriminator_options: dict = {"norm": "batch", "spectral_norm": False}
+    #: Whether the generator update runs D in training mode. True keeps batch
+    #: norm on batch statistics; families whose D has no batch norm but
+    #: layers that change their weights in training mode (Keras'
+    #: SpectralNormalization re-normalises its kernel in place) set False so
+    #: the generator update leaves D untouched.
+    discriminator_training_in_generator_update = True
     #: Extra metrics that the family logs besides d_loss and g_loss.
     extra_metric_names: tuple = ()
 
@@ -142,14 +149,18 @@ class GAN(keras.Model):
             keras.optimizers.Adam(2e-4, beta_1=0.5),
         )
 
-    def compile(self, g_optimizer=None, d_optimizer=None, *, jit_compile=True, **kwargs):
+    def compile(self, g_optimizer=None, d_optimizer=None, *, jit_compile=None, **kwargs):
         """Configures training.
 
         Args:
             g_optimizer: generator optimizer (instance, name or config);
                 ``None`` uses the family's default.
             d_optimizer: discriminator optimizer, same forms.
-            jit_compile: compile the train step with XLA (default True).
+            jit_compile: compile the train step with XLA. ``None`` (default)
+                means True, except under a multi-replica ``tf.distribute``
+                strategy, where TensorFlow cannot XLA-compile a step whose
+                variables live on several devices (the same rule as Keras'
+                ``"auto"``).
             **kwargs: other ``keras.Model.compile`` arguments
                 (``run_eagerly``, ``steps_per_execution``).
         """
@@ -164,6 +175,8 @@ class GAN(keras.Model):
         d_optimizer = keras.optimizers.get(d_optimizer) or default_d
         if g_optimizer is d_optimizer:
             raise ValueError("g_optimizer and d_optimizer must be two different instances.")
+        if jit_compile is None:
+            jit_compile = tf.distribute.get_strategy().num_replicas_in_sync == 1
         super().compile(optimizer=None, jit_compile=jit_compile, auto_scale_loss=False, **kwargs)
         self.g_optimizer = _wrap_for_loss_scaling(g_optimizer, self.generator)
         self.d_optimizer = _wrap_for_loss_scaling(d_optimizer, self.discriminator)
@@ -256,12 +269,34 @@ class GAN(keras.Model):
 
     # ---------------------------------------------------------------- training
 
-    def sample_latents(self, batch_size, draw):
-        """Training latents for one update, different per replica, step and draw.
+    def stream_seed(self, draw, stream=0):
+        """A stateless RNG seed unique to (replica, step, draw, stream).
 
-        Derived statelessly from ``seed``, the replica id and the generator
-        optimizer's step counter, so training is reproducible and resumes the
-        same stream after ``load_model``.
+        Derived from ``seed``, the replica id and the generator optimizer's step
+        counter, so training is reproducible and resumes the same random stream
+        after ``load_model``; each replica of a distributed run draws its own.
+        XLA implements the stateless RNG differently from TensorFlow's own
+        kernels, so the stream (not its distribution) depends on
+        ``jit_compile``: resume with the setting you trained with.
+
+        Args:
+            draw: index of the update within the step (0 .. d_steps).
+            stream: which random quantity (0: latents; families add others).
+
+        Returns:
+            int64 tensor of shape (2,) for ``tf.random.stateless_*`` ops.
+        """
+        step = tf.cast(self.g_optimizer.iterations, tf.int64)
+        key = (
+            tf.cast(self.seed, tf.int64)
+            + tf.cast(replica_id(), tf.int64) * _REPLICA_KEY_STRIDE
+            + stream * _STREAM_KEY_STRIDE
+        )
+        counter = step * (self.d_steps + 1) + draw
+        return tf.stack([key, counter])
+
+    def sample_latents(self, batch_size, draw):
+        """Training latents for one update (see :meth:`stream_seed`).
 
         Args:
             batch_size: number of latent vectors (this replica's batch).
@@ -270,10 +305,9 @@ class GAN(keras.Model):
         Returns:
             float32 tensor of shape (batch_size, latent_dim).
         """
-        step = tf.cast(self.g_optimizer.iterations, tf.int64)
-        key = tf.cast(self.seed, tf.int64) + tf.cast(replica_id(), tf.int64) * _REPLICA_KEY_STRIDE
-        counter = step * (self.d_steps + 1) + draw
-        return tf.random.stateless_normal((batch_size, self.latent_dim), seed=tf.stack([key, counter]))
+        return tf.random.stateless_normal(
+            (batch_size, self.latent_dim), seed=self.stream_seed(draw, stream=0)
+        )
 
     def unpack_batch(self, data):
         """Splits a ``fit`` batch into (real samples, optional supplied latents).
@@ -291,8 +325,12 @@ class GAN(keras.Model):
             return data[0], None
         return data, None
 
-    def discriminator_penalty(self, real, fake):
+    def discriminator_penalty(self, real, fake, draw):
         """Per-sample regulariser added to the discriminator loss (none by default).
+
+        Args:
+            real, fake: the batches the discriminator just scored.
+            draw: index of this update within the step (for :meth:`stream_seed`).
 
         Returns:
             ``None`` or a float32 tensor of shape (B,), already weighted.
@@ -307,7 +345,7 @@ class GAN(keras.Model):
             return ops.cast(latents[:, draw], "float32")
         return self.sample_latents(batch_size, draw)
 
-    def _discriminator_update(self, real, z):
+    def _discriminator_update(self, real, z, draw):
         fake = ops.stop_gradient(self.generator(z, training=True))
         with tf.GradientTape() as tape:
             real_logits = self.discriminator(real, training=True)
@@ -315,7 +353,7 @@ class GAN(keras.Model):
             per_sample = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
             adversarial = replica_mean(per_sample)
             total = adversarial
-            penalty = self.discriminator_penalty(real, fake)
+            penalty = self.discriminator_penalty(real, fake, draw)
             if penalty is not None:
                 penalty = replica_mean(penalty)
                 total = total + penalty
@@ -334,7 +372,9 @@ class GAN(keras.Model):
     def _generator_update(self, z):
         with tf.GradientTape() as tape:
             fake = self.generator(z, training=True)
-            fake_logits = self.discriminator(fake, training=True)
+            fake_logits = self.discriminator(
+                fake, training=self.discriminator_training_in_generator_update
+            )
             loss = replica_mean(self.adversarial_loss.generator_loss(fake_logits))
             scaled = self.g_optimizer.scale_loss(loss)
         variables = self.generator.trainable_variables
@@ -356,7 +396,9 @@ class GAN(keras.Model):
         batch_size = ops.shape(real)[0]
         d_logs = None
         for draw in range(self.d_steps):
-            d_logs = self._discriminator_update(real, self._latents(latents, batch_size, draw))
+            d_logs = self._discriminator_update(
+                real, self._latents(latents, batch_size, draw), draw
+            )
         g_logs = self._generator_update(self._latents(latents, batch_size, self.d_steps))
         self.trackers["d_loss"].update_state(logged_value(d_logs["d_loss"]))
         self.trackers["g_loss"].update_state(logged_value(g_logs["g_loss"]))

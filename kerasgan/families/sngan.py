@@ -22,6 +22,7 @@ class SNGAN(GAN):
 
     default_loss = "hinge"
     discriminator_options = {"norm": "none", "spectral_norm": True}
+    discriminator_training_in_generator_update = False
 
     @classmethod
     def default_optimizers(cls):

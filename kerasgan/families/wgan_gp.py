@@ -43,13 +43,14 @@ class WGANGP(GAN):
             keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
         )
 
-    def penalty_alpha(self, batch_size):
-        """Per-sample interpolation weights, ``alpha ~ Uniform[0, 1]``."""
-        return tf.random.uniform((batch_size,), dtype="float32")
+    def penalty_alpha(self, batch_size, draw):
+        """Per-sample interpolation weights, ``alpha ~ Uniform[0, 1]``, from the
+        model's stateless stream (reproducible, resumable)."""
+        return tf.random.stateless_uniform((batch_size,), seed=self.stream_seed(draw, stream=1))
 
-    def discriminator_penalty(self, real, fake):
+    def discriminator_penalty(self, real, fake, draw):
         """``gp_weight`` times the per-sample gradient penalty."""
-        alpha = self.penalty_alpha(ops.shape(real)[0])
+        alpha = self.penalty_alpha(ops.shape(real)[0], draw)
         return self.gp_weight * gradient_penalty(self.discriminator, real, fake, alpha)
 
     def update_extra_metrics(self, d_logs, g_logs):

@@ -1,0 +1,342 @@
+"""The ``kerasgan`` command line.
+
+Subcommands::
+
+    kerasgan train --family wgan_gp --data ring8 --epochs 30 --out runs/ring8
+    kerasgan train --config run.yaml --out runs/x --epochs 5   # flags override the YAML
+    kerasgan train --out runs/ring8 --resume --epochs 60       # continue a run
+    kerasgan sample runs/ring8/model.keras -n 64 -o grid.png --seed 0
+
+Errors (unknown family, data set or config key, missing files, bad flag values)
+print one line ``kerasgan: error: ...`` on stderr and exit with status 2.
+Set ``KERASGAN_DEBUG=1`` (or pass ``--debug``) to see the full traceback.
+
+Adding a subcommand: write ``_add_NAME(subparsers)`` that registers its flags
+and sets ``handler=_cmd_NAME``, and list it in :data:`_SUBCOMMANDS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+__all__ = ["main", "build_parser", "CLIError"]
+
+PROG = "kerasgan"
+EXIT_USAGE = 2
+
+
+class CLIError(Exception):
+    """A user error: reported as one ``kerasgan: error:`` line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors are one line (no usage dump), exit status 2."""
+
+    def error(self, message):
+        """Raises :class:`CLIError` instead of printing the usage and exiting."""
+        raise CLIError(f"{message} (see '{self.prog} --help')")
+
+
+# ----------------------------------------------------------------- arg types
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _key_value(text):
+    import yaml
+
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        parsed = yaml.safe_load(value) if value else None
+    except yaml.YAMLError:
+        parsed = value
+    return key.strip(), parsed
+
+
+# ------------------------------------------------------------------- train
+
+# CLI flag dest -> TrainConfig key (only flags the user gave override the YAML).
+_TRAIN_FLAGS = (
+    "family",
+    "data",
+    "epochs",
+    "batch_size",
+    "epoch_size",
+    "image_size",
+    "channels",
+    "latent_dim",
+    "seed",
+    "g_lr",
+    "d_lr",
+    "d_steps",
+    "mixed_precision",
+    "jit_compile",
+    "data_dir",
+    "sample_every",
+)
+
+
+def _add_train(subparsers):
+    from kerasgan import families
+
+    p = subparsers.add_parser(
+        "train",
+        help="train a GAN family on a data set",
+        description=(
+            "Train a GAN and write a run folder: model.keras, samples.png, config.yaml, "
+            "checkpoints/, samples/epoch_XXX.png, logs/ (TensorBoard) and, for 2-D data, "
+            "metrics.json. Values come from the defaults, then --config, then flags."
+        ),
+        argument_default=argparse.SUPPRESS,
+    )
+    p.add_argument("--family", help=f"GAN family: {', '.join(families.names())}")
+    p.add_argument(
+        "--data", help="data set: ring8, grid25, digits, folder:PATH or a tensorflow_datasets name"
+    )
+    p.add_argument("--out", required=True, help="run folder (created if missing)")
+    p.add_argument("--config", metavar="FILE.yaml", help="YAML file with TrainConfig keys")
+    p.add_argument("--epochs", type=_positive_int, help="total epochs (default: recipe)")
+    p.add_argument("--batch-size", type=_positive_int, help="batch size (default: recipe)")
+    p.add_argument("--epoch-size", type=_positive_int, help="examples per epoch (default: the data set's)")
+    p.add_argument("--image-size", type=_positive_int, help="resize images to this side length")
+    p.add_argument("--channels", type=int, choices=(1, 3), help="image channels")
+    p.add_argument("--latent-dim", type=_positive_int, help="size of z")
+    p.add_argument("--seed", type=_non_negative_int, help="seed of weights, data order and latents (0)")
+    p.add_argument("--g-lr", type=_positive_float, help="generator learning rate (default: family's)")
+    p.add_argument("--d-lr", type=_positive_float, help="discriminator learning rate (default: family's)")
+    p.add_argument("--d-steps", type=_positive_int, help="discriminator updates per generator update")
+    p.add_argument(
+        "--mixed-precision",
+        choices=("float32", "mixed_float16", "mixed_bfloat16"),
+        help="dtype policy (float32)",
+    )
+    p.add_argument(
+        "--no-jit", dest="jit_compile", action="store_const", const=False, help="do not use XLA"
+    )
+    p.add_argument("--data-dir", help="tensorflow_datasets data root")
+    p.add_argument(
+        "--sample-every", type=_non_negative_int, help="epochs between sample pictures (1; 0: never)"
+    )
+    p.add_argument(
+        "--family-arg",
+        dest="family_args",
+        metavar="KEY=VALUE",
+        type=_key_value,
+        action="append",
+        help="extra family argument, e.g. gp_weight=5 (repeatable)",
+    )
+    p.add_argument("--resume", action="store_true", help="continue the run in --out")
+    p.add_argument(
+        "--overwrite", action="store_true", help="start afresh even if --out holds a checkpoint"
+    )
+    p.add_argument(
+        "--verbose", type=int, choices=(0, 1, 2), help="0 silent, 1 progress bar (default), 2 one line per epoch"
+    )
+    p.set_defaults(handler=_cmd_train)
+
+
+def config_from_args(args):
+    """Builds the :class:`~kerasgan.training.TrainConfig` of ``kerasgan train``.
+
+    Precedence: the saved config of the run (with ``--resume``), then the
+    ``--config`` YAML, then the flags given on the command line.
+    """
+    from kerasgan import training
+
+    values, source = {}, None
+    if getattr(args, "resume", False):
+        state = training.read_state(args.out)
+        if state is None:
+            raise training.ResumeError(
+                f"cannot resume: no checkpoint in {args.out!r} "
+                "(expected checkpoints/state.json); train without --resume first."
+            )
+        values.update(state.get("config", {}))
+        source = training.checkpoint_paths(args.out)[1]
+    if getattr(args, "config", None):
+        values.update(training.load_yaml_config(args.config))
+        source = args.config
+    # Validate the file's keys before flags are merged, so messages name the file.
+    if values:
+        training.TrainConfig.from_dict(values, source=source)
+    for key in _TRAIN_FLAGS:
+        if key in args:
+            values[key] = getattr(args, key)
+    if getattr(args, "family_args", None):
+        values["family_kwargs"] = {**values.get("family_kwargs", {}), **dict(args.family_args)}
+    if "family" not in values or "data" not in values:
+        missing = [k for k in ("family", "data") if k not in values]
+        raise CLIError(
+            f"train needs {' and '.join('--' + k for k in missing)} "
+            "(or a --config file that sets them, or --resume of an existing run)."
+        )
+    return training.TrainConfig.from_dict(values)
+
+
+def _cmd_train(args):
+    from kerasgan import training
+
+    config = config_from_args(args)
+    # Fail fast, before importing data sources or building anything.
+    config.family_class()
+    result = training.run_training(
+        config,
+        args.out,
+        resume=getattr(args, "resume", False),
+        verbose=getattr(args, "verbose", 1),
+        overwrite=getattr(args, "overwrite", False),
+    )
+    print(f"Trained {result.config.family} on {result.config.data}: {result.config.epochs} epochs.")
+    print(f"  model:   {result.paths['model']}")
+    print(f"  samples: {result.paths['samples']}")
+    if result.metrics is not None:
+        print(f"  metrics: {result.paths['metrics']}")
+        summary = {k: result.metrics[k] for k in ("modes", "num_modes", "high_quality") if k in result.metrics}
+        if summary:
+            print("  " + ", ".join(f"{k}={v}" for k, v in summary.items()))
+    print(f"  logs:    tensorboard --logdir {result.paths['logs']}")
+    return 0
+
+
+# ------------------------------------------------------------------ sample
+
+
+def _add_sample(subparsers):
+    p = subparsers.add_parser(
+        "sample",
+        help="generate samples from a saved model into a PNG",
+        description=(
+            "Generate N samples from a saved .keras model and write a PNG: an image grid, "
+            "or a scatter plot for 2-D point models."
+        ),
+    )
+    p.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train")
+    p.add_argument("-n", "--num", type=_positive_int, default=64, help="number of samples (64)")
+    p.add_argument("-o", "--output", default="samples.png", help="output PNG (samples.png)")
+    p.add_argument("--seed", type=_non_negative_int, default=0, help="latent seed (0)")
+    p.add_argument("--nrow", type=_positive_int, default=None, help="images per row of the grid")
+    p.set_defaults(handler=_cmd_sample)
+
+
+def _cmd_sample(args):
+    if not os.path.isfile(args.model):
+        raise CLIError(f"model file {args.model!r} not found.")
+    if not args.output.lower().endswith(".png"):
+        raise CLIError(f"output must be a .png file, got {args.output!r}.")
+    import keras
+
+    import kerasgan  # noqa: F401  (registers the families for load_model)
+    from kerasgan import plotting
+
+    try:
+        model = keras.models.load_model(args.model, compile=False)
+    except Exception as error:  # noqa: BLE001  any load failure is a user-facing error
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CLIError(f"could not load {args.model!r} as a kerasgan model: {detail}") from None
+    if not hasattr(model, "generate"):
+        raise CLIError(f"{args.model!r} is a Keras model but not a kerasgan GAN (it has no generate()).")
+    samples = model.generate(args.num, seed=args.seed)
+    if samples.ndim == 2 and samples.shape[1] == 2:
+        plotting.save_scatter(samples, args.output)
+    elif samples.ndim in (3, 4):
+        plotting.save_image_grid(samples, args.output, nrow=args.nrow)
+    else:
+        raise CLIError(f"cannot draw samples of shape {samples.shape[1:]} as a PNG.")
+    print(f"Wrote {args.num} samples to {args.output}")
+    return 0
+
+
+# -------------------------------------------------------------------- main
+
+#: Subcommand registrars, in help order (eval, export, serve, zoo will join).
+_SUBCOMMANDS = (_add_train, _add_sample)
+
+
+def build_parser():
+    """The ``kerasgan`` argument parser with every subcommand."""
+    from kerasgan import __version__
+
+    parser = _Parser(
+        prog=PROG,
+        description="kerasgan: train, sample (and later evaluate, export, serve) Keras GANs.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show full tracebacks on errors (also KERASGAN_DEBUG=1)"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for register in _SUBCOMMANDS:
+        register(subparsers)
+    return parser
+
+
+def _one_line(error):
+    text = str(error).strip()
+    return " ".join(text.split()) or type(error).__name__
+
+
+def main(argv=None):
+    """Runs the ``kerasgan`` command line and returns its exit status.
+
+    Args:
+        argv: argument list (default ``sys.argv[1:]``).
+
+    Returns:
+        0 on success, 2 on a user error (reported as one ``kerasgan: error:`` line).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv or os.environ.get("KERASGAN_DEBUG", "") not in ("", "0")
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exit_:  # --help / --version
+            return exit_.code if isinstance(exit_.code, int) else 0
+        if args.command is None:
+            parser.print_help(sys.stderr)
+            return EXIT_USAGE
+        return int(args.handler(args) or 0)
+    except (CLIError, ValueError, FileNotFoundError) as error:
+        if debug:
+            raise
+        print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

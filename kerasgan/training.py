@@ -1,0 +1,710 @@
+"""A complete training run: config, data, model, checkpoints, resume, samples.
+
+This is the logic behind ``kerasgan train``; the CLI only parses flags into a
+:class:`TrainConfig` and calls :func:`run_training`. A run folder looks like::
+
+    OUT/
+      config.yaml             the resolved config (re-runnable with --config)
+      model.keras             final model (generator, discriminator, optimizers)
+      samples.png             final samples (image grid, or scatter for 2-D points)
+      metrics.json            2-D data only: mode coverage of 2500 samples
+      checkpoints/last.keras  model after the last finished epoch
+      checkpoints/state.json  {"epoch": N, "config": {...}, "history": {...}}
+      samples/epoch_001.png   samples from a fixed seed after every epoch
+      logs/                   TensorBoard event files
+
+Every file is written atomically (temporary file in the same folder, then
+``os.replace``), so an interrupted run never leaves a truncated checkpoint.
+
+Example:
+    >>> from kerasgan.training import TrainConfig, run_training
+    >>> config = TrainConfig(family="wgan_gp", data="ring8", epochs=5)
+    >>> result = run_training(config, "runs/ring8")
+    >>> result.metrics["num_modes"]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import math
+import numbers
+import os
+import time
+from typing import Any, Dict, Optional
+
+import keras
+import numpy as np
+
+__all__ = [
+    "ConfigError",
+    "ResumeError",
+    "TrainConfig",
+    "TrainResult",
+    "CheckpointCallback",
+    "SampleCallback",
+    "default_recipe",
+    "load_yaml_config",
+    "run_training",
+    "read_state",
+    "write_json",
+    "write_yaml",
+]
+
+MIXED_PRECISION_POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
+#: Keys that may change when resuming a run (they do not change the model or the data).
+RESUMABLE_KEYS = ("epochs", "sample_every", "jit_compile", "data_dir")
+#: Samples drawn for the scatter of 2-D data and for the mode-coverage metrics.
+POINT_SAMPLES = 2500
+#: Images in a sample grid.
+IMAGE_SAMPLES = 64
+#: Offset added to the run's seed for the fixed sampling latents.
+SAMPLE_SEED_OFFSET = 20_240_601
+
+
+class ConfigError(ValueError):
+    """An invalid training config (unknown key, wrong type or value)."""
+
+
+class ResumeError(ValueError):
+    """A run cannot be resumed (no checkpoint, or a config that differs)."""
+
+
+# --------------------------------------------------------------------- config
+
+_INT_FIELDS = (
+    "epochs",
+    "batch_size",
+    "epoch_size",
+    "image_size",
+    "channels",
+    "latent_dim",
+    "seed",
+    "d_steps",
+    "sample_every",
+)
+_FLOAT_FIELDS = ("g_lr", "d_lr")
+_STR_FIELDS = ("family", "data", "mixed_precision", "data_dir")
+_BOOL_FIELDS = ("jit_compile",)
+_DICT_FIELDS = ("family_kwargs",)
+#: Integer fields that may be 0 (all others must be >= 1).
+_NON_NEGATIVE_INTS = ("seed", "sample_every")
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """Everything that defines a training run.
+
+    ``None`` means "use the default": the family's paper optimizers for the
+    learning rates, the family's ``d_steps``, the data set's native image size
+    and channels, and :func:`default_recipe` for ``epochs`` / ``batch_size``.
+
+    Attributes:
+        family: GAN family name (see ``kerasgan.families.names()``).
+        data: data-set name (``ring8``, ``grid25``, ``digits``,
+            ``folder:PATH`` or a tensorflow_datasets name).
+        epochs: number of epochs (total, also when resuming).
+        batch_size: global batch size.
+        epoch_size: examples per epoch (``None``: the data set's own size;
+            10,000 points for 2-D mixtures).
+        image_size: side length images are resized to.
+        channels: 1 or 3 image channels.
+        latent_dim: size of ``z`` (``None``: 2 for points, 100 for images).
+        seed: seed of the weights, the data order and the training latents.
+        g_lr, d_lr: learning rates that replace the family's defaults (the
+            optimizer kind and its other settings stay the family's).
+        d_steps: discriminator updates per generator update.
+        mixed_precision: ``"float32"``, ``"mixed_float16"`` or ``"mixed_bfloat16"``.
+        jit_compile: compile the train step with XLA.
+        data_dir: tensorflow_datasets data root.
+        sample_every: write ``samples/epoch_XXX.png`` every this many epochs
+            (0 disables).
+        family_kwargs: extra arguments of the family (e.g. ``{"gp_weight": 5}``).
+
+    Example:
+        >>> config = TrainConfig.from_dict({"family": "gan", "data": "ring8", "epochs": 3})
+        >>> config.batch_size is None
+        True
+    """
+
+    family: str = "gan"
+    data: str = "ring8"
+    epochs: Optional[int] = None
+    batch_size: Optional[int] = None
+    epoch_size: Optional[int] = None
+    image_size: Optional[int] = None
+    channels: Optional[int] = None
+    latent_dim: Optional[int] = None
+    seed: int = 0
+    g_lr: Optional[float] = None
+    d_lr: Optional[float] = None
+    d_steps: Optional[int] = None
+    mixed_precision: str = "float32"
+    jit_compile: bool = True
+    data_dir: Optional[str] = None
+    sample_every: int = 1
+    family_kwargs: Dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        self.validate()
+
+    @classmethod
+    def keys(cls):
+        """The valid config keys, in declaration order."""
+        return [f.name for f in dataclasses.fields(cls)]
+
+    @classmethod
+    def from_dict(cls, values, source=None):
+        """Builds a config from a mapping, validating every key and value.
+
+        Args:
+            values: mapping of config keys to values (missing keys keep defaults).
+            source: where the mapping came from (a file name), for messages.
+
+        Raises:
+            ConfigError: unknown key (with the valid keys and a suggestion),
+                wrong type or out-of-range value.
+        """
+        where = f"{source}: " if source else ""
+        if values is None:
+            values = {}
+        if not isinstance(values, dict):
+            raise ConfigError(
+                f"{where}a training config must be a mapping of keys to values, "
+                f"got {type(values).__name__}."
+            )
+        valid = cls.keys()
+        for key in values:
+            if key not in valid:
+                close = difflib.get_close_matches(str(key).replace("-", "_"), valid, n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise ConfigError(
+                    f"{where}unknown config key {key!r}.{hint} Valid keys: {', '.join(valid)}."
+                )
+        try:
+            return cls(**values)
+        except ConfigError as error:
+            raise ConfigError(f"{where}{error}") from None
+
+    def validate(self):
+        """Checks types and ranges; normalises ints given as floats like ``3.0``.
+
+        Raises:
+            ConfigError: naming the key and the expected type or range.
+        """
+        for key in _INT_FIELDS:
+            value = getattr(self, key)
+            if value is None:
+                if key in ("seed", "sample_every"):
+                    raise ConfigError(f"config key {key!r} must be an integer, got None.")
+                continue
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise ConfigError(
+                    f"config key {key!r} must be an integer, got {value!r} ({type(value).__name__})."
+                )
+            low = 0 if key in _NON_NEGATIVE_INTS else 1
+            if value < low:
+                raise ConfigError(f"config key {key!r} must be >= {low}, got {value}.")
+            setattr(self, key, int(value))
+        for key in _FLOAT_FIELDS:
+            value = getattr(self, key)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ConfigError(
+                    f"config key {key!r} must be a number, got {value!r} ({type(value).__name__})."
+                )
+            if not (math.isfinite(value) and value > 0):
+                raise ConfigError(f"config key {key!r} must be a positive number, got {value!r}.")
+            setattr(self, key, float(value))
+        for key in _STR_FIELDS:
+            value = getattr(self, key)
+            if value is None and key == "data_dir":
+                continue
+            if not isinstance(value, str) or not value:
+                raise ConfigError(
+                    f"config key {key!r} must be a non-empty string, got {value!r} "
+                    f"({type(value).__name__})."
+                )
+        for key in _BOOL_FIELDS:
+            value = getattr(self, key)
+            if not isinstance(value, bool):
+                raise ConfigError(
+                    f"config key {key!r} must be true or false, got {value!r} ({type(value).__name__})."
+                )
+        for key in _DICT_FIELDS:
+            value = getattr(self, key)
+            if value is None:
+                value = {}
+            if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+                raise ConfigError(
+                    f"config key {key!r} must be a mapping of argument names to values, "
+                    f"got {value!r} ({type(value).__name__})."
+                )
+            setattr(self, key, dict(value))
+        if self.mixed_precision not in MIXED_PRECISION_POLICIES:
+            raise ConfigError(
+                f"config key 'mixed_precision' must be one of {', '.join(MIXED_PRECISION_POLICIES)}, "
+                f"got {self.mixed_precision!r}."
+            )
+        for reserved in ("seed", "d_steps", "latent_dim"):
+            if reserved in self.family_kwargs:
+                raise ConfigError(
+                    f"set {reserved!r} as its own config key, not inside 'family_kwargs'."
+                )
+
+    def to_dict(self):
+        """A plain dict (YAML/JSON friendly) with every key."""
+        return dataclasses.asdict(self)
+
+    def replace(self, **changes):
+        """A validated copy with some keys changed (``None`` values are kept as given)."""
+        return TrainConfig.from_dict({**self.to_dict(), **changes})
+
+    def family_class(self):
+        """The family class; ``ValueError`` listing valid names if unknown."""
+        from kerasgan import families
+
+        return families.get(self.family)
+
+    def data_spec(self):
+        """The :class:`kerasgan.data.DataSpec` of ``data`` with this config's image options."""
+        from kerasgan import data
+
+        return data.spec(
+            self.data, image_size=self.image_size, channels=self.channels, data_dir=self.data_dir
+        )
+
+    def resolved(self, data_spec=None):
+        """A copy with ``epochs`` and ``batch_size`` filled in by :func:`default_recipe`."""
+        if self.epochs is not None and self.batch_size is not None:
+            return self.replace()
+        spec = data_spec if data_spec is not None else self.data_spec()
+        recipe = default_recipe(self.family, spec)
+        return self.replace(
+            epochs=self.epochs if self.epochs is not None else recipe["epochs"],
+            batch_size=self.batch_size if self.batch_size is not None else recipe["batch_size"],
+        )
+
+    @classmethod
+    def from_yaml(cls, path):
+        """Reads and validates a YAML config file (see :func:`load_yaml_config`)."""
+        return cls.from_dict(load_yaml_config(path), source=os.fspath(path))
+
+    def to_yaml(self, path):
+        """Writes the config as YAML (atomically); ``from_yaml`` reads it back."""
+        write_yaml(self.to_dict(), path)
+
+
+def load_yaml_config(path):
+    """Reads a YAML mapping from ``path``.
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        ConfigError: the file is not valid YAML or not a mapping.
+    """
+    import yaml
+
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"config file {path!r} not found.")
+    with open(path, encoding="utf-8") as handle:
+        try:
+            values = yaml.safe_load(handle)
+        except yaml.YAMLError as error:
+            detail = str(error).replace("\n", " ")
+            raise ConfigError(f"{path}: not valid YAML: {detail}") from None
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: a training config must be a YAML mapping, got {type(values).__name__}.")
+    return values
+
+
+def default_recipe(family, data_spec):
+    """Default ``epochs`` and ``batch_size`` for a family on a data set.
+
+    The single place where training recipes live: tuned so that the default
+    run trains in minutes on two CPU cores.
+
+    Args:
+        family: family name (or class).
+        data_spec: the :class:`kerasgan.data.DataSpec` of the data.
+
+    Returns:
+        dict with ``epochs`` and ``batch_size``.
+    """
+    family = getattr(family, "__name__", family)
+    del family  # same recipe for every family for now; the hook is here to tune
+    if data_spec.kind == "points":
+        # 10k points per epoch: 39 steps of 256.
+        return {"epochs": 30, "batch_size": 256}
+    size = data_spec.shape[0]
+    if size <= 16:
+        # digits 16x16: ~1.4k images, ~22 steps per epoch.
+        return {"epochs": 30, "batch_size": 64}
+    if size <= 32:
+        return {"epochs": 20, "batch_size": 64}
+    return {"epochs": 10, "batch_size": 64}
+
+
+# ------------------------------------------------------------------ file I/O
+
+
+def _atomic_path(path, suffix=None):
+    from kerasgan.plotting import atomic_path
+
+    return atomic_path(path, suffix=suffix)
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _finite_or_none(value):
+    """Strict JSON: NaN and infinities become ``null``; recurses into containers."""
+    if isinstance(value, dict):
+        return {k: _finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_or_none(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _finite_or_none(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def write_json(data, path):
+    """Writes ``data`` as indented, strict JSON atomically.
+
+    numpy values are converted; NaN and infinities are written as ``null``.
+    """
+    with _atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(_finite_or_none(data), handle, indent=2, allow_nan=False, default=_json_default)
+            handle.write("\n")
+
+
+def write_yaml(data, path):
+    """Writes ``data`` as YAML atomically, keys in insertion order."""
+    import yaml
+
+    with _atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            yaml.safe_dump(data, handle, sort_keys=False, default_flow_style=False)
+
+
+def save_model_atomic(model, path):
+    """``model.save(path)`` through a temporary ``.keras`` file and ``os.replace``."""
+    with _atomic_path(path, suffix=".keras") as tmp:
+        model.save(tmp)
+
+
+def checkpoint_paths(out_dir):
+    """Paths of the checkpoint model and state file of a run folder."""
+    folder = os.path.join(os.fspath(out_dir), "checkpoints")
+    return os.path.join(folder, "last.keras"), os.path.join(folder, "state.json")
+
+
+def read_state(out_dir):
+    """The checkpoint state of a run folder, or ``None`` if it has none.
+
+    Returns:
+        dict with ``epoch`` (epochs finished), ``config`` and ``history``.
+    """
+    _, state_path = checkpoint_paths(out_dir)
+    if not os.path.isfile(state_path):
+        return None
+    with open(state_path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+# ----------------------------------------------------------------- callbacks
+
+
+def _samples_of(model, data_spec, seed):
+    n = POINT_SAMPLES if data_spec.kind == "points" else IMAGE_SAMPLES
+    return model.generate(n, seed=seed)
+
+
+def _mixture_centers(data_name):
+    from kerasgan import data
+
+    mixture = data.TOY2D.get(data_name)
+    return None if mixture is None else mixture.centers
+
+
+def save_samples_png(samples, path, data_spec, title=None):
+    """Writes samples as a scatter (2-D points, with the true modes) or an image grid."""
+    from kerasgan import plotting
+
+    if data_spec.kind == "points" and samples.ndim == 2 and samples.shape[1] == 2:
+        return plotting.save_scatter(
+            samples, path, centers=_mixture_centers(data_spec.name), title=title
+        )
+    return plotting.save_image_grid(samples, path)
+
+
+class CheckpointCallback(keras.callbacks.Callback):
+    """Saves ``checkpoints/last.keras`` and ``checkpoints/state.json`` after every epoch.
+
+    Both files are written atomically; the model first, then the state, so
+    ``state.json`` never names an epoch whose model is not on disk.
+
+    Args:
+        out_dir: the run folder.
+        config: the resolved :class:`TrainConfig` (stored in the state).
+        history: per-metric lists of earlier epochs (when resuming).
+    """
+
+    def __init__(self, out_dir, config, history=None):
+        super().__init__()
+        self.model_path, self.state_path = checkpoint_paths(out_dir)
+        self.config = config
+        self.history = {k: list(v) for k, v in (history or {}).items()}
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Writes the checkpoint of epoch ``epoch + 1``."""
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(float(value))
+        save_model_atomic(self.model, self.model_path)
+        write_json(
+            {
+                "epoch": epoch + 1,
+                "config": self.config.to_dict(),
+                "history": self.history,
+                "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            },
+            self.state_path,
+        )
+
+
+class SampleCallback(keras.callbacks.Callback):
+    """Writes ``samples/epoch_XXX.png`` from fixed latents every ``every`` epochs.
+
+    Args:
+        out_dir: the run folder.
+        data_spec: the data set's spec (scatter for points, grid for images).
+        seed: seed of the latents (the same every epoch, so pictures compare).
+        every: epochs between pictures (0 disables).
+    """
+
+    def __init__(self, out_dir, data_spec, seed, every=1):
+        super().__init__()
+        self.folder = os.path.join(os.fspath(out_dir), "samples")
+        self.data_spec = data_spec
+        self.seed = int(seed)
+        self.every = int(every)
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Draws and saves the samples of epoch ``epoch + 1``."""
+        if self.every <= 0 or (epoch + 1) % self.every:
+            return
+        samples = _samples_of(self.model, self.data_spec, self.seed)
+        path = os.path.join(self.folder, f"epoch_{epoch + 1:03d}.png")
+        save_samples_png(samples, path, self.data_spec, title=f"{self.data_spec.name}  epoch {epoch + 1}")
+
+
+# ---------------------------------------------------------------------- run
+
+
+@dataclasses.dataclass
+class TrainResult:
+    """What :func:`run_training` returns.
+
+    Attributes:
+        model: the trained model.
+        history: the ``keras.callbacks.History`` of this call's ``fit``
+            (only the epochs run now when resuming).
+        config: the resolved config.
+        out_dir: the run folder.
+        paths: named output paths (``model``, ``samples``, ``config``,
+            ``checkpoint``, ``state``, ``logs``, ``samples_dir``, ``metrics``).
+        metrics: mode coverage dict for 2-D data, else ``None``.
+        initial_epoch: epochs already done before this call (0 unless resumed).
+    """
+
+    model: Any
+    history: Any
+    config: TrainConfig
+    out_dir: str
+    paths: Dict[str, str]
+    metrics: Optional[Dict[str, Any]]
+    initial_epoch: int = 0
+
+
+def build_optimizers(family_cls, g_lr=None, d_lr=None):
+    """The family's default optimizers, with the learning rates replaced where given."""
+    optimizers = []
+    for optimizer, lr in zip(family_cls.default_optimizers(), (g_lr, d_lr)):
+        if lr is not None:
+            config = optimizer.get_config()
+            config["learning_rate"] = float(lr)
+            optimizer = optimizer.__class__.from_config(config)
+        optimizers.append(optimizer)
+    return tuple(optimizers)
+
+
+def _differing_keys(saved, current):
+    keys = [k for k in TrainConfig.keys() if k not in RESUMABLE_KEYS]
+    return [k for k in keys if saved.get(k) != current.get(k)]
+
+
+def _prepare_resume(out_dir, config):
+    model_path, state_path = checkpoint_paths(out_dir)
+    state = read_state(out_dir)
+    if state is None or not os.path.isfile(model_path):
+        raise ResumeError(
+            f"cannot resume: no checkpoint in {os.path.dirname(model_path)!r} "
+            "(expected last.keras and state.json); train without --resume first."
+        )
+    saved = TrainConfig.from_dict(state["config"], source=state_path).to_dict()
+    differing = _differing_keys(saved, config.to_dict())
+    if differing:
+        details = ", ".join(
+            f"{k} (checkpoint: {saved.get(k)!r}, now: {getattr(config, k)!r})" for k in differing
+        )
+        raise ResumeError(
+            f"cannot resume {os.fspath(out_dir)!r} with a different config: {details}. "
+            f"Only {', '.join(RESUMABLE_KEYS)} may change when resuming."
+        )
+    return model_path, state
+
+
+def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, callbacks=None):
+    """Trains a GAN as described by ``config`` and writes a run folder.
+
+    Sets the global dtype policy for the run (restored afterwards), builds the
+    data pipeline and the model (or loads ``checkpoints/last.keras`` when
+    resuming), and fits with checkpoint, sample, TensorBoard and progress-bar
+    callbacks. See the module docstring for the folder layout.
+
+    Args:
+        config: a :class:`TrainConfig` (or a dict for :meth:`TrainConfig.from_dict`).
+        out_dir: the run folder (created if missing).
+        resume: continue from ``checkpoints/last.keras`` at the saved epoch;
+            the config must match the saved one except for
+            :data:`RESUMABLE_KEYS` (``epochs`` is the new total).
+        verbose: ``fit``'s verbosity (0 silent, 1 progress bar, 2 one line per epoch).
+        overwrite: allow a fresh run in a folder that already has a checkpoint.
+        callbacks: extra Keras callbacks.
+
+    Returns:
+        A :class:`TrainResult`.
+
+    Raises:
+        ConfigError: invalid config. ValueError: unknown family or data set.
+        ResumeError: nothing to resume, a config that differs, or a fresh run
+            over an existing checkpoint without ``overwrite``.
+    """
+    from kerasgan import data as data_module
+
+    if isinstance(config, dict):
+        config = TrainConfig.from_dict(config)
+    out_dir = os.fspath(out_dir)
+    family_cls = config.family_class()
+    data_spec = config.data_spec()
+    config = config.resolved(data_spec)
+
+    model_path, state_path = checkpoint_paths(out_dir)
+    state = None
+    if resume:
+        model_path, state = _prepare_resume(out_dir, config)
+    elif read_state(out_dir) is not None and not overwrite:
+        raise ResumeError(
+            f"{out_dir!r} already holds a checkpoint; pass --resume to continue it, "
+            "--overwrite to start again, or choose another output folder."
+        )
+    os.makedirs(out_dir, exist_ok=True)
+    paths = {
+        "model": os.path.join(out_dir, "model.keras"),
+        "samples": os.path.join(out_dir, "samples.png"),
+        "config": os.path.join(out_dir, "config.yaml"),
+        "checkpoint": model_path,
+        "state": state_path,
+        "logs": os.path.join(out_dir, "logs"),
+        "samples_dir": os.path.join(out_dir, "samples"),
+    }
+
+    previous_policy = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(config.mixed_precision)
+    try:
+        dataset = data_module.load(
+            config.data,
+            batch_size=config.batch_size,
+            image_size=config.image_size,
+            channels=config.channels,
+            data_dir=config.data_dir,
+            shuffle=True,
+            seed=config.seed,
+            epoch_size=config.epoch_size,
+        )
+        if state is not None:
+            import kerasgan  # noqa: F401  (registers the families for load_model)
+
+            model = keras.models.load_model(model_path)
+            initial_epoch = int(state["epoch"])
+            if model.jit_compile != config.jit_compile:
+                model.jit_compile = config.jit_compile
+                if getattr(model, "_gan_compile_config", None):
+                    model._gan_compile_config["jit_compile"] = config.jit_compile
+        else:
+            keras.utils.set_random_seed(config.seed)
+            kwargs = dict(config.family_kwargs)
+            if config.d_steps is not None:
+                kwargs["d_steps"] = config.d_steps
+            model = family_cls.build_for_data(
+                data_spec, latent_dim=config.latent_dim, seed=config.seed, **kwargs
+            )
+            g_opt, d_opt = build_optimizers(family_cls, config.g_lr, config.d_lr)
+            model.compile(g_optimizer=g_opt, d_optimizer=d_opt, jit_compile=config.jit_compile)
+            initial_epoch = 0
+        write_yaml(config.to_dict(), paths["config"])
+
+        sample_seed = config.seed + SAMPLE_SEED_OFFSET
+        all_callbacks = [
+            CheckpointCallback(out_dir, config, history=(state or {}).get("history")),
+            SampleCallback(out_dir, data_spec, sample_seed, every=config.sample_every),
+            keras.callbacks.TensorBoard(log_dir=paths["logs"], write_graph=False),
+        ] + list(callbacks or [])
+        if verbose and initial_epoch >= config.epochs:
+            print(f"Nothing to train: {initial_epoch} of {config.epochs} epochs already done.")
+        history = model.fit(
+            dataset,
+            epochs=config.epochs,
+            initial_epoch=initial_epoch,
+            callbacks=all_callbacks,
+            shuffle=False,
+            verbose=verbose,
+        )
+
+        save_model_atomic(model, paths["model"])
+        samples = _samples_of(model, data_spec, sample_seed)
+        save_samples_png(samples, paths["samples"], data_spec, title=f"{data_spec.name}  final")
+        metrics = None
+        if data_spec.kind == "points" and data_spec.shape == (2,):
+            from kerasgan import metrics as metrics_module
+
+            metrics = metrics_module.mode_coverage_for(config.data, samples)
+            paths["metrics"] = os.path.join(out_dir, "metrics.json")
+            write_json(metrics, paths["metrics"])
+    finally:
+        keras.mixed_precision.set_global_policy(previous_policy)
+    return TrainResult(
+        model=model,
+        history=history,
+        config=config,
+        out_dir=out_dir,
+        paths=paths,
+        metrics=metrics,
+        initial_epoch=initial_epoch,
+    )

@@ -1,0 +1,209 @@
+"""Tests for kerasgan.training (config, recipe, atomic files, runs) and kerasgan.plotting."""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+from kerasgan import data, families, plotting, training
+from kerasgan.training import ConfigError, ResumeError, TrainConfig
+
+FAST = dict(epochs=1, epoch_size=256, batch_size=128, jit_compile=False)
+
+# ---------------------------------------------------------------- TrainConfig
+
+
+def test_config_defaults_and_keys():
+    config = TrainConfig.from_dict({"family": "wgan_gp", "data": "ring8"})
+    assert config.epochs is None and config.batch_size is None
+    assert config.mixed_precision == "float32" and config.jit_compile is True
+    assert config.family_kwargs == {}
+    assert TrainConfig.keys()[:3] == ["family", "data", "epochs"]
+
+
+def test_unknown_key_names_key_file_and_suggestion():
+    with pytest.raises(ConfigError) as info:
+        TrainConfig.from_dict({"family": "gan", "lerning_rate": 1}, source="run.yaml")
+    message = str(info.value)
+    assert message.startswith("run.yaml: ")
+    assert "'lerning_rate'" in message and "Valid keys:" in message
+    with pytest.raises(ConfigError, match="Did you mean 'batch_size'"):
+        TrainConfig.from_dict({"batchsize": 3})
+
+
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("epochs", "ten", "'epochs' must be an integer"),
+        ("epochs", True, "'epochs' must be an integer"),
+        ("epochs", 0, "'epochs' must be >= 1"),
+        ("seed", -1, "'seed' must be >= 0"),
+        ("g_lr", "fast", "'g_lr' must be a number"),
+        ("d_lr", 0.0, "'d_lr' must be a positive number"),
+        ("jit_compile", "yes", "'jit_compile' must be true or false"),
+        ("mixed_precision", "float16", "mixed_float16"),
+        ("family_kwargs", [1], "'family_kwargs' must be a mapping"),
+        ("family_kwargs", {"seed": 1}, "own config key"),
+        ("data", 3, "'data' must be a non-empty string"),
+    ],
+)
+def test_wrong_types_name_key_and_type(key, value, expected):
+    with pytest.raises(ConfigError, match=expected):
+        TrainConfig.from_dict({"family": "gan", "data": "ring8", key: value}, source="c.yaml")
+
+
+def test_integral_floats_are_accepted_as_ints():
+    config = TrainConfig.from_dict({"epochs": 3.0, "g_lr": 1})
+    assert config.epochs == 3 and isinstance(config.epochs, int)
+    assert config.g_lr == 1.0 and isinstance(config.g_lr, float)
+
+
+def test_yaml_round_trip(tmp_path):
+    config = TrainConfig(
+        family="wgan_gp", data="digits", epochs=4, g_lr=1e-4, mixed_precision="mixed_bfloat16",
+        family_kwargs={"gp_weight": 5.0}, data_dir=str(tmp_path),
+    )
+    path = tmp_path / "run.yaml"
+    config.to_yaml(path)
+    assert TrainConfig.from_yaml(path) == config
+    assert [f for f in os.listdir(tmp_path) if ".tmp" in f] == []
+
+
+def test_bad_yaml_files(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        TrainConfig.from_yaml(tmp_path / "missing.yaml")
+    (tmp_path / "list.yaml").write_text("- a\n- b\n")
+    with pytest.raises(ConfigError, match="mapping"):
+        TrainConfig.from_yaml(tmp_path / "list.yaml")
+    (tmp_path / "broken.yaml").write_text("family: [gan\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        TrainConfig.from_yaml(tmp_path / "broken.yaml")
+
+
+def test_default_recipe_fills_only_missing_values():
+    points = data.spec("ring8")
+    digits = data.spec("digits")
+    assert set(training.default_recipe("gan", points)) == {"epochs", "batch_size"}
+    assert training.default_recipe("gan", points)["batch_size"] == 256
+    assert training.default_recipe("gan", digits)["batch_size"] == 64
+    resolved = TrainConfig("gan", "ring8", epochs=2).resolved(points)
+    assert resolved.epochs == 2 and resolved.batch_size == 256
+
+
+@pytest.mark.parametrize("name", ["gan", "wgan_gp", "wgan"])
+def test_learning_rate_overrides_keep_the_optimizer_kind(name):
+    family = families.get(name)
+    default_g, default_d = family.default_optimizers()
+    g, d = training.build_optimizers(family, g_lr=3e-3, d_lr=None)
+    assert type(g) is type(default_g)
+    assert float(g.learning_rate) == pytest.approx(3e-3)
+    assert float(d.learning_rate) == pytest.approx(float(default_d.learning_rate))
+    settings = {k: v for k, v in g.get_config().items() if k not in ("learning_rate", "name")}
+    defaults = {k: v for k, v in default_g.get_config().items() if k not in ("learning_rate", "name")}
+    assert settings == defaults
+
+
+# ------------------------------------------------------------- atomic files
+
+
+def test_atomic_path_leaves_no_temp_file_on_success_or_failure(tmp_path):
+    target = tmp_path / "out.json"
+    training.write_json({"a": np.float32(1.5), "b": float("nan"), "c": np.arange(2)}, target)
+    assert json.loads(target.read_text()) == {"a": 1.5, "b": None, "c": [0, 1]}
+    with pytest.raises(RuntimeError):
+        with plotting.atomic_path(target) as tmp:
+            with open(tmp, "w") as handle:
+                handle.write("half")
+            raise RuntimeError("crash while writing")
+    assert json.loads(target.read_text())["a"] == 1.5  # the old file is intact
+    assert os.listdir(tmp_path) == ["out.json"]
+
+
+# ------------------------------------------------------------------ plotting
+
+
+def test_image_grid_sizes_and_pixels(tmp_path):
+    images = -np.ones((5, 4, 4, 3), np.float32)
+    images[0] = 1.0
+    path = plotting.save_image_grid(images, tmp_path / "g.png", nrow=2, scale=3)
+    layout = plotting.grid_layout(5, 4, 4, nrow=2, scale=3)
+    assert (layout["cols"], layout["rows"]) == (2, 3)
+    with Image.open(path) as image:
+        assert image.size == (layout["width"], layout["height"])
+        pixels = np.asarray(image.convert("RGB"))
+    pad = plotting.GRID_PADDING
+    assert (pixels[pad, pad] == 255).all()  # first tile white
+    assert (pixels[pad, pad + 12 + pad] == 0).all()  # second tile black
+    # Grayscale and NHW inputs work; small images are upscaled.
+    plotting.save_image_grid(np.zeros((3, 8, 8)), tmp_path / "gray.png")
+    with Image.open(tmp_path / "gray.png") as image:
+        assert image.size[1] == 8 * 8 + 2 * pad
+    with pytest.raises(ValueError, match="N, H, W"):
+        plotting.save_image_grid(np.zeros((2, 4, 4, 2)), tmp_path / "bad.png")
+
+
+def test_scatter_draws_points_and_centers(tmp_path):
+    centers = data.TOY2D["ring8"].centers
+    points = data.TOY2D["ring8"].sample(500, seed=0)
+    path = plotting.save_scatter(points, tmp_path / "s.png", centers=centers, size=256)
+    with Image.open(path) as image:
+        assert image.size == (256, 256)
+        pixels = np.asarray(image.convert("RGB")).astype(int)
+    blueish = (pixels[..., 2] > pixels[..., 0] + 40).sum()
+    reddish = (pixels[..., 0] > pixels[..., 2] + 40).sum()
+    assert blueish > 20 and reddish > 20
+    # Non-finite and far-away points are simply not drawn.
+    points[:10] = np.nan
+    points[10:20] = 1e9
+    plotting.save_scatter(points, tmp_path / "t.png", extent=(-2, 2, -2, 2))
+    with pytest.raises(ValueError, match="N, 2"):
+        plotting.save_scatter(np.zeros((3, 3)), tmp_path / "u.png")
+    assert plotting.nice_ticks(-1.5, 1.5) == [-1.0, 0.0, 1.0]
+
+
+# --------------------------------------------------------------------- runs
+
+
+def test_run_training_result_and_policy_restored(tmp_path):
+    before = keras.mixed_precision.global_policy().name
+    config = TrainConfig("gan", "ring8", mixed_precision="mixed_bfloat16", g_lr=1e-3, **FAST)
+    result = training.run_training(config, tmp_path / "run", verbose=0)
+    assert keras.mixed_precision.global_policy().name == before
+    assert result.initial_epoch == 0 and result.config.epochs == 1
+    assert result.metrics["num_modes"] == 8
+    assert set(result.history.history) >= {"d_loss", "g_loss"}
+    assert float(result.model.g_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert result.model.generator.layers[-1].compute_dtype == "bfloat16"
+    for key in ("model", "samples", "config", "checkpoint", "state", "metrics"):
+        assert os.path.isfile(result.paths[key]), key
+    assert TrainConfig.from_yaml(result.paths["config"]) == result.config
+
+    # Resuming with a config that differs in a non-resumable key is refused.
+    with pytest.raises(ResumeError, match=r"seed \(checkpoint: 0, now: 1\)"):
+        training.run_training(config.replace(seed=1, epochs=2), tmp_path / "run", resume=True, verbose=0)
+    # Resuming past the end trains nothing but still writes the outputs.
+    again = training.run_training(config, tmp_path / "run", resume=True, verbose=0)
+    assert again.initial_epoch == 1 and again.history.history == {}
+    assert keras.mixed_precision.global_policy().name == before
+
+
+def test_resume_continues_the_optimizer_state(tmp_path):
+    config = TrainConfig("gan", "ring8", **FAST)
+    first = training.run_training(config, tmp_path / "run", verbose=0)
+    steps = int(first.model.g_optimizer.iterations)
+    assert steps == 2  # 256 points / 128 per batch
+    second = training.run_training(config.replace(epochs=2), tmp_path / "run", resume=True, verbose=0)
+    assert second.initial_epoch == 1
+    assert int(second.model.g_optimizer.iterations) == 2 * steps
+    assert training.read_state(tmp_path / "run")["epoch"] == 2
+
+
+def test_unknown_family_and_data_are_value_errors(tmp_path):
+    with pytest.raises(ValueError, match="Valid families"):
+        training.run_training(TrainConfig("nope", "ring8", **FAST), tmp_path, verbose=0)
+    with pytest.raises(data.UnknownDatasetError):
+        training.run_training(TrainConfig("gan", "nope_set_x", **FAST), tmp_path, verbose=0)
+    assert not (tmp_path / "checkpoints").exists()

@@ -129,14 +129,16 @@ def _add_train(subparsers):
     p.add_argument("--config", metavar="FILE.yaml", help="YAML file with TrainConfig keys")
     p.add_argument("--epochs", type=_positive_int, help="total epochs (default: recipe)")
     p.add_argument("--batch-size", type=_positive_int, help="batch size (default: recipe)")
-    p.add_argument("--epoch-size", type=_positive_int, help="examples per epoch (default: the data set's)")
+    p.add_argument(
+        "--epoch-size", type=_positive_int, help="examples per epoch (default: the data set's)"
+    )
     p.add_argument("--image-size", type=_positive_int, help="resize images to this side length")
     p.add_argument("--channels", type=int, choices=(1, 3), help="image channels")
     p.add_argument("--latent-dim", type=_positive_int, help="size of z")
-    p.add_argument("--seed", type=_non_negative_int, help="seed of weights, data order and latents (0)")
-    p.add_argument("--g-lr", type=_positive_float, help="generator learning rate (default: family's)")
-    p.add_argument("--d-lr", type=_positive_float, help="discriminator learning rate (default: family's)")
-    p.add_argument("--d-steps", type=_positive_int, help="discriminator updates per generator update")
+    p.add_argument("--seed", type=_non_negative_int, help="seed of weights, data and latents (0)")
+    p.add_argument("--g-lr", type=_positive_float, help="generator learning rate (family's)")
+    p.add_argument("--d-lr", type=_positive_float, help="discriminator learning rate (family's)")
+    p.add_argument("--d-steps", type=_positive_int, help="D updates per G update (family's)")
     p.add_argument(
         "--mixed-precision",
         choices=("float32", "mixed_float16", "mixed_bfloat16"),
@@ -147,7 +149,9 @@ def _add_train(subparsers):
     )
     p.add_argument("--data-dir", help="tensorflow_datasets data root")
     p.add_argument(
-        "--sample-every", type=_non_negative_int, help="epochs between sample pictures (1; 0: never)"
+        "--sample-every",
+        type=_non_negative_int,
+        help="epochs between sample pictures (1; 0: never)",
     )
     p.add_argument(
         "--family-arg",
@@ -162,7 +166,10 @@ def _add_train(subparsers):
         "--overwrite", action="store_true", help="start afresh even if --out holds a checkpoint"
     )
     p.add_argument(
-        "--verbose", type=int, choices=(0, 1, 2), help="0 silent, 1 progress bar (default), 2 one line per epoch"
+        "--verbose",
+        type=int,
+        choices=(0, 1, 2),
+        help="0 silent, 1 progress bar (default), 2 one line per epoch",
     )
     p.set_defaults(handler=_cmd_train)
 
@@ -211,22 +218,35 @@ def _cmd_train(args):
     config = config_from_args(args)
     # Fail fast, before importing data sources or building anything.
     config.family_class()
-    result = training.run_training(
-        config,
-        args.out,
-        resume=getattr(args, "resume", False),
-        verbose=getattr(args, "verbose", 1),
-        overwrite=getattr(args, "overwrite", False),
-    )
+    try:
+        result = training.run_training(
+            config,
+            args.out,
+            resume=getattr(args, "resume", False),
+            verbose=getattr(args, "verbose", 1),
+            overwrite=getattr(args, "overwrite", False),
+        )
+    except KeyboardInterrupt:
+        done = (training.read_state(args.out) or {}).get("epoch")
+        if done:
+            print(
+                f"\n{PROG}: interrupted after epoch {done}; continue with: "
+                f"{PROG} train --out {args.out} --resume",
+                file=sys.stderr,
+            )
+            return 130
+        raise
     print(f"Trained {result.config.family} on {result.config.data}: {result.config.epochs} epochs.")
     print(f"  model:   {result.paths['model']}")
     print(f"  samples: {result.paths['samples']}")
     if result.metrics is not None:
         print(f"  metrics: {result.paths['metrics']}")
-        summary = {k: result.metrics[k] for k in ("modes", "num_modes", "high_quality") if k in result.metrics}
+        keys = ("modes", "num_modes", "high_quality")
+        summary = {k: result.metrics[k] for k in keys if k in result.metrics}
         if summary:
             print("  " + ", ".join(f"{k}={v}" for k, v in summary.items()))
-    print(f"  logs:    tensorboard --logdir {result.paths['logs']}")
+    if "logs" in result.paths:
+        print(f"  logs:    tensorboard --logdir {result.paths['logs']}")
     return 0
 
 
@@ -266,7 +286,7 @@ def _cmd_sample(args):
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise CLIError(f"could not load {args.model!r} as a kerasgan model: {detail}") from None
     if not hasattr(model, "generate"):
-        raise CLIError(f"{args.model!r} is a Keras model but not a kerasgan GAN (it has no generate()).")
+        raise CLIError(f"{args.model!r} is a Keras model but not a kerasgan GAN (no generate()).")
     samples = model.generate(args.num, seed=args.seed)
     if samples.ndim == 2 and samples.shape[1] == 2:
         plotting.save_scatter(samples, args.output)
@@ -294,7 +314,7 @@ def build_parser():
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--debug", action="store_true", help="show full tracebacks on errors (also KERASGAN_DEBUG=1)"
+        "--debug", action="store_true", help="full tracebacks on errors (also KERASGAN_DEBUG=1)"
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for register in _SUBCOMMANDS:

@@ -59,7 +59,8 @@ def atomic_path(path, suffix=None):
     os.makedirs(folder, exist_ok=True)
     if suffix is None:
         suffix = os.path.splitext(path)[1]
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".", suffix=".tmp" + suffix)
+    prefix = "." + os.path.basename(path) + "."
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp" + suffix)
     os.close(fd)
     try:
         yield tmp
@@ -240,6 +241,7 @@ def save_scatter(points, path, centers=None, size=512, extent=None, title=None):
     plot_w, plot_h = size - left - right, size - top - bottom
 
     def to_pixel(xy):
+        """Data coordinates (N, 2) to pixel coordinates (x right, y down)."""
         px = left + (xy[:, 0] - x0) / (x1 - x0) * (plot_w - 1)
         py = top + (y1 - xy[:, 1]) / (y1 - y0) * (plot_h - 1)
         return px, py
@@ -252,7 +254,9 @@ def save_scatter(points, path, centers=None, size=512, extent=None, title=None):
     ix, iy = px[inside].astype(np.int64), py[inside].astype(np.int64)
     for dx in (0, 1):
         for dy in (0, 1):
-            np.add.at(counts, (np.minimum(iy + dy, top + plot_h - 1), np.minimum(ix + dx, left + plot_w - 1)), 1.0)
+            rows = np.minimum(iy + dy, top + plot_h - 1)
+            cols = np.minimum(ix + dx, left + plot_w - 1)
+            np.add.at(counts, (rows, cols), 1.0)
     alpha = (1.0 - np.exp(-counts / 1.5))[..., None]
     canvas = np.full((size, size, 3), 255.0, dtype=np.float32)
     canvas = canvas * (1.0 - alpha) + _POINT_COLOR * alpha
@@ -263,7 +267,8 @@ def save_scatter(points, path, centers=None, size=512, extent=None, title=None):
         cx, cy = to_pixel(centers)
         radius = max(4, size // 60)
         for x, y in zip(cx, cy):
-            draw.ellipse((x - radius, y - radius, x + radius, y + radius), outline=_CENTER_COLOR, width=1)
+            box = (x - radius, y - radius, x + radius, y + radius)
+            draw.ellipse(box, outline=_CENTER_COLOR, width=1)
 
     # Frame, ticks and labels.
     draw.rectangle((left - 1, top - 1, left + plot_w, top + plot_h), outline=_AXIS_COLOR, width=1)

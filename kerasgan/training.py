@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import importlib.util
 import json
 import math
 import numbers
 import os
 import time
+import warnings
 from typing import Any, Dict, Optional
 
 import keras
@@ -203,7 +205,8 @@ class TrainConfig:
                 value = int(value)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                 raise ConfigError(
-                    f"config key {key!r} must be an integer, got {value!r} ({type(value).__name__})."
+                    f"config key {key!r} must be an integer, "
+                    f"got {value!r} ({type(value).__name__})."
                 )
             low = 0 if key in _NON_NEGATIVE_INTS else 1
             if value < low:
@@ -233,7 +236,8 @@ class TrainConfig:
             value = getattr(self, key)
             if not isinstance(value, bool):
                 raise ConfigError(
-                    f"config key {key!r} must be true or false, got {value!r} ({type(value).__name__})."
+                    f"config key {key!r} must be true or false, "
+                    f"got {value!r} ({type(value).__name__})."
                 )
         for key in _DICT_FIELDS:
             value = getattr(self, key)
@@ -247,7 +251,8 @@ class TrainConfig:
             setattr(self, key, dict(value))
         if self.mixed_precision not in MIXED_PRECISION_POLICIES:
             raise ConfigError(
-                f"config key 'mixed_precision' must be one of {', '.join(MIXED_PRECISION_POLICIES)}, "
+                "config key 'mixed_precision' must be one of "
+                f"{', '.join(MIXED_PRECISION_POLICIES)}, "
                 f"got {self.mixed_precision!r}."
             )
         for reserved in ("seed", "d_steps", "latent_dim"):
@@ -320,7 +325,9 @@ def load_yaml_config(path):
     if values is None:
         return {}
     if not isinstance(values, dict):
-        raise ConfigError(f"{path}: a training config must be a YAML mapping, got {type(values).__name__}.")
+        raise ConfigError(
+            f"{path}: a training config must be a YAML mapping, got {type(values).__name__}."
+        )
     return values
 
 
@@ -390,7 +397,9 @@ def write_json(data, path):
     """
     with _atomic_path(path) as tmp:
         with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(_finite_or_none(data), handle, indent=2, allow_nan=False, default=_json_default)
+            json.dump(
+                _finite_or_none(data), handle, indent=2, allow_nan=False, default=_json_default
+            )
             handle.write("\n")
 
 
@@ -511,7 +520,8 @@ class SampleCallback(keras.callbacks.Callback):
             return
         samples = _samples_of(self.model, self.data_spec, self.seed)
         path = os.path.join(self.folder, f"epoch_{epoch + 1:03d}.png")
-        save_samples_png(samples, path, self.data_spec, title=f"{self.data_spec.name}  epoch {epoch + 1}")
+        title = f"{self.data_spec.name}  epoch {epoch + 1}"
+        save_samples_png(samples, path, self.data_spec, title=title)
 
 
 # ---------------------------------------------------------------------- run
@@ -540,6 +550,11 @@ class TrainResult:
     paths: Dict[str, str]
     metrics: Optional[Dict[str, Any]]
     initial_epoch: int = 0
+
+
+def _tensorboard_installed():
+    """TensorFlow 2.21 no longer pulls in TensorBoard; its summaries need it."""
+    return importlib.util.find_spec("tensorboard") is not None
 
 
 def build_optimizers(family_cls, g_lr=None, d_lr=None):
@@ -586,7 +601,9 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
     Sets the global dtype policy for the run (restored afterwards), builds the
     data pipeline and the model (or loads ``checkpoints/last.keras`` when
     resuming), and fits with checkpoint, sample, TensorBoard and progress-bar
-    callbacks. See the module docstring for the folder layout.
+    callbacks. See the module docstring for the folder layout. A fresh run
+    calls ``keras.utils.set_random_seed(config.seed)`` (Python, numpy and
+    TensorFlow global seeds) so that the initial weights are reproducible.
 
     Args:
         config: a :class:`TrainConfig` (or a dict for :meth:`TrainConfig.from_dict`).
@@ -674,8 +691,17 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
         all_callbacks = [
             CheckpointCallback(out_dir, config, history=(state or {}).get("history")),
             SampleCallback(out_dir, data_spec, sample_seed, every=config.sample_every),
-            keras.callbacks.TensorBoard(log_dir=paths["logs"], write_graph=False),
-        ] + list(callbacks or [])
+        ]
+        if _tensorboard_installed():
+            tensorboard = keras.callbacks.TensorBoard(log_dir=paths["logs"], write_graph=False)
+            all_callbacks.append(tensorboard)
+        else:
+            del paths["logs"]
+            warnings.warn(
+                "TensorBoard is not installed: no logs/ are written (pip install tensorboard).",
+                stacklevel=2,
+            )
+        all_callbacks += list(callbacks or [])
         if verbose and initial_epoch >= config.epochs:
             print(f"Nothing to train: {initial_epoch} of {config.epochs} epochs already done.")
         history = model.fit(

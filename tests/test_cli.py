@@ -56,7 +56,8 @@ def test_sample_writes_a_grid_with_n_tiles(tmp_path, capsys):
     assert _train(out, "--family", "gan", "--data", "digits", "--epochs", "1", "--no-jit",
                   "--epoch-size", "128", "--batch-size", "64") == 0
     png = tmp_path / "grid.png"
-    assert main(["sample", str(out / "model.keras"), "-n", "10", "-o", str(png), "--seed", "1"]) == 0
+    argv = ["sample", str(out / "model.keras"), "-n", "10", "-o", str(png), "--seed", "1"]
+    assert main(argv) == 0
     layout = plotting.grid_layout(10, 16, 16)
     assert layout["cols"] * layout["rows"] >= 10 > (layout["rows"] - 1) * layout["cols"]
     with Image.open(png) as image:
@@ -113,7 +114,10 @@ def test_fresh_run_over_a_checkpoint_needs_overwrite(ring_run, tmp_path, capsys)
 @pytest.mark.parametrize(
     "flags, expected",
     [
-        (["--family", "wgangp", "--data", "ring8"], ["wgan_gp", "Valid families"] + families.names()),
+        (
+            ["--family", "wgangp", "--data", "ring8"],
+            ["wgan_gp", "Valid families", *families.names()],
+        ),
         (["--family", "gan", "--data", "ring9"], ["ring8", "grid25", "digits"]),
         (["--family", "gan", "--data", "ring8", "--epochs", "0"], ["--epochs"]),
         (["--family", "gan", "--data", "ring8", "--mixed-precision", "fp8"], ["mixed_bfloat16"]),
@@ -163,7 +167,8 @@ def test_flags_override_the_yaml(tmp_path):
     assert saved["jit_compile"] is False and saved["family_kwargs"] == {"loss": "minimax"}
     assert not (out / "samples").exists()
     # The written config.yaml re-runs as a --config file.
-    assert _train(tmp_path / "rerun", "--config", str(out / "config.yaml"), "--sample-every", "0") == 0
+    rerun = tmp_path / "rerun"
+    assert _train(rerun, "--config", str(out / "config.yaml"), "--sample-every", "0") == 0
 
 
 def test_help_exits_0(capsys):

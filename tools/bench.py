@@ -256,7 +256,9 @@ def _step_timer():
 def timed_run(model, ds, steps):
     """Seconds per train step over ``steps`` steps (after one untimed step)."""
     timer = _step_timer()
-    model.fit(ds, steps_per_epoch=steps + 1, epochs=1, verbose=0, callbacks=[timer])
+    model.fit(
+        ds, steps_per_epoch=steps + 1, epochs=1, verbose=0, shuffle=False, callbacks=[timer]
+    )
     if len(timer.times) != steps + 1:
         raise RuntimeError(f"expected {steps + 1} batch callbacks, got {len(timer.times)}")
     return (timer.times[-1] - timer.times[0]) / steps
@@ -306,7 +308,7 @@ def bench_family(family, modes, args, spec, ds, log=print):
             model = build_model(family, mode, spec, seed=args.seed)
             row["d_steps"] = int(model.d_steps)
             start = time.perf_counter()
-            model.fit(ds, steps_per_epoch=args.warmup_steps, epochs=1, verbose=0)
+            model.fit(ds, steps_per_epoch=args.warmup_steps, epochs=1, verbose=0, shuffle=False)
             row["warmup_s"] = time.perf_counter() - start
             models[mode] = model
             log(f"  {family}/{mode}: warm-up {row['warmup_s']:.1f}s")
@@ -368,7 +370,8 @@ def memory_probe(family, mode, args):
     else:
         before = _maxrss_mb()
     model = build_model(family, mode, spec, seed=args.seed)
-    model.fit(ds, steps_per_epoch=args.warmup_steps + args.probe_steps, epochs=1, verbose=0)
+    steps = args.warmup_steps + args.probe_steps
+    model.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
     after = _maxrss_mb()
     return {"rss_mb": after, "rss_delta_mb": after - before}
 
@@ -492,7 +495,9 @@ def main(argv=None):
 
     from kerasgan import families
 
-    log = (lambda *a, **k: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    def log(message):
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
 
     family_names = args.families.split(",") if args.families else families.names()
     for name in family_names:

@@ -86,11 +86,13 @@ def test_bad_yaml_files(tmp_path):
 def test_default_recipe_fills_only_missing_values():
     points = data.spec("ring8")
     digits = data.spec("digits")
-    assert set(training.default_recipe("gan", points)) == {"epochs", "batch_size"}
+    recipe_keys = {"epochs", "batch_size", "latent_dim", "g_lr", "d_lr"}
+    assert set(training.default_recipe("gan", points)) == recipe_keys
     assert training.default_recipe("gan", points)["batch_size"] == 256
     assert training.default_recipe("gan", digits)["batch_size"] == 64
-    resolved = TrainConfig("gan", "ring8", epochs=2).resolved(points)
+    resolved = TrainConfig("gan", "ring8", epochs=2, g_lr=5e-4).resolved(points)
     assert resolved.epochs == 2 and resolved.batch_size == 256
+    assert resolved.g_lr == 5e-4 and resolved.d_lr == 1e-3 and resolved.latent_dim == 16
 
 
 @pytest.mark.parametrize("name", ["gan", "wgan_gp", "wgan"])

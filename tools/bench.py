@@ -30,13 +30,19 @@ fp16_xla       mixed_float16        True         LossScaleOptimizer; may be slow
 Method: every mode is warmed up first with ``fit(ds, steps_per_epoch=W,
 epochs=1)`` (tracing and XLA compilation happen there and are excluded; the
 warm-up time is reported as ``warmup_s``). Then ``--repeats`` timed runs of
-``fit(ds, steps_per_epoch=N + 1, epochs=1)`` per mode are *interleaved* across
+``fit(ds, steps_per_epoch=N, epochs=1)`` per mode are *interleaved* across
 modes, in serpentine order (A B C D, D C B A, A B C D, ...) so that slow drift
-of a noisy machine hits every mode alike. Inside each run a callback times the
-``N`` steps between the end of step 0 and the end of step N (the callback reads
-the logs, which waits for the step to finish), so ``fit``'s set-up, iterator
-creation and first-batch prefetch are excluded. A mode's rate is the median over
-repeats. A mode that raises (build, compile, warm-up or timing) gets a row with
+of a noisy machine hits every mode alike. Inside each run a callback times from
+the start of the first step to the end of the N-th (the callback reads the
+logs, which waits for the step to finish), so ``fit``'s set-up is excluded. A
+mode's rate is the median over repeats. ``N`` is ``--steps`` (default 4) for
+families with one critic step; families with ``d_steps > 1`` (WGAN, WGAN-GP:
+5 critic updates, i.e. 6 network updates per train step instead of 2) time
+``max(2, round(N * 2 / (d_steps + 1)))`` train steps so that each window holds
+about the same work (``--no-scale-steps`` turns this off; the row's ``steps``
+says what was timed). The defaults (4 steps, 3 repeats) keep a full run of
+all families and modes around 10 minutes on 2 CPU cores, about half of it XLA
+compilation during warm-up. A mode that raises (build, compile, warm-up or timing) gets a row with
 ``error`` set instead of crashing the run.
 
 How to read the numbers
@@ -84,6 +90,7 @@ row per (family, mode), baseline included (its ratio is 1.0).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -239,29 +246,45 @@ def _step_timer():
     import keras
 
     class StepTimer(keras.callbacks.Callback):
-        """Times the steps after the first one: t(end of step N) - t(end of step 0)."""
+        """Records t(begin of the first step) and t(end of every step)."""
 
         def __init__(self):
             super().__init__()
-            self.times = []
+            self.start = None
+            self.ends = []
+
+        def on_train_batch_begin(self, batch, logs=None):
+            if self.start is None:
+                self.start = time.perf_counter()
 
         def on_train_batch_end(self, batch, logs=None):
             # ``logs`` arrive as Python floats (custom callbacks disable async
             # dispatch), so the step has finished when we read the clock.
-            self.times.append(time.perf_counter())
+            self.ends.append(time.perf_counter())
 
     return StepTimer()
 
 
 def timed_run(model, ds, steps):
-    """Seconds per train step over ``steps`` steps (after one untimed step)."""
+    """Seconds per train step, averaged over ``steps`` steps of one ``fit`` call."""
     timer = _step_timer()
-    model.fit(
-        ds, steps_per_epoch=steps + 1, epochs=1, verbose=0, shuffle=False, callbacks=[timer]
-    )
-    if len(timer.times) != steps + 1:
-        raise RuntimeError(f"expected {steps + 1} batch callbacks, got {len(timer.times)}")
-    return (timer.times[-1] - timer.times[0]) / steps
+    model.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False, callbacks=[timer])
+    if timer.start is None or len(timer.ends) != steps:
+        raise RuntimeError(f"expected {steps} batch callbacks, got {len(timer.ends)}")
+    return (timer.ends[-1] - timer.start) / steps
+
+
+def timed_steps(requested, d_steps, scale=True):
+    """Train steps timed per repeat for a family with ``d_steps`` critic updates.
+
+    ``requested`` counts train steps of a one-critic-step family (2 network
+    updates each). With ``scale``, families with ``d_steps > 1`` (``d_steps + 1``
+    updates per train step) time proportionally fewer train steps, at least 2,
+    so that every timed window holds roughly the same amount of work.
+    """
+    if not scale or d_steps <= 1:
+        return requested
+    return max(min(2, requested), round(requested * 2 / (d_steps + 1)))
 
 
 # ---------------------------------------------------------------- measurement
@@ -316,6 +339,11 @@ def bench_family(family, modes, args, spec, ds, log=print):
             row["error"] = _short_error(exc)
             log(f"  {family}/{mode}: FAILED at build/warm-up: {row['error']}")
 
+    d_steps = next((rows[m]["d_steps"] for m in modes if rows[m]["d_steps"]), 1)
+    steps = timed_steps(args.steps, d_steps, scale=not args.no_scale_steps)
+    for row in rows.values():
+        row["steps"] = steps
+
     # Interleaved, serpentine order: A B C D, D C B A, ...
     peaks = {m: [] for m in modes}
     totals = {m: [] for m in modes}
@@ -326,7 +354,7 @@ def bench_family(family, modes, args, spec, ds, log=print):
         for mode in order:
             try:
                 current = _reset_memory()
-                seconds = timed_run(models[mode], ds, args.steps)
+                seconds = timed_run(models[mode], ds, steps)
                 peak = _peak_memory()
                 rows[mode]["step_seconds"].append(seconds)
                 if current is not None and peak:
@@ -356,6 +384,7 @@ def bench_family(family, modes, args, spec, ds, log=print):
             row["ratio_vs_baseline"] = statistics.median(paired)
             row["ratio_range"] = [min(paired), max(paired)]
     del models
+    gc.collect()
     return [rows[m] for m in modes]
 
 
@@ -456,9 +485,20 @@ def parse_args(argv=None):
     parser.add_argument("--shape", choices=("image", "points"), default="image")
     parser.add_argument("--image-size", type=int, default=32)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--steps", type=int, default=5, help="timed train steps per repeat")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=4,
+        help="timed train steps per repeat (families with d_steps > 1 time "
+        "max(2, round(steps * 2 / (d_steps + 1))) unless --no-scale-steps)",
+    )
+    parser.add_argument(
+        "--no-scale-steps",
+        action="store_true",
+        help="time exactly --steps train steps for every family",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats per mode")
-    parser.add_argument("--warmup-steps", type=int, default=2, help="untimed compile steps")
+    parser.add_argument("--warmup-steps", type=int, default=1, help="untimed compile steps")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", default=None, help="write the rows here as JSON")
     parser.add_argument(
@@ -538,6 +578,7 @@ def main(argv=None):
             "image_size": args.image_size if args.shape == "image" else None,
             "batch_size": args.batch_size,
             "steps": args.steps,
+            "scale_steps": not args.no_scale_steps,
             "repeats": args.repeats,
             "warmup_steps": args.warmup_steps,
             "isolate": args.isolate,

@@ -172,11 +172,18 @@ def test_resume_from_checkpoint_equals_uninterrupted_training(tmp_path, family):
             np.testing.assert_allclose(np.array(a), np.array(b), rtol=1e-5, atol=1e-6)
 
 
+_STRATEGY = []
+
+
 def _two_replica_strategy():
+    """One MirroredStrategy for the whole module: several strategies in one
+    process can share collective instance keys and abort each other's all-reduce."""
     devices = tf.config.list_logical_devices("CPU")
     if len(devices) < 2:
         pytest.skip("needs two logical CPU devices (configured in conftest.py)")
-    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])
+    if not _STRATEGY:
+        _STRATEGY.append(tf.distribute.MirroredStrategy([d.name for d in devices[:2]]))
+    return _STRATEGY[0]
 
 
 @pytest.mark.parametrize("family", ["gan", "lsgan", "wgan"])

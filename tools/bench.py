@@ -68,10 +68,11 @@ How to read the numbers
   each timed run) minus the bytes in use at the reset: the transient memory of
   the train step (activations, gradients, temporaries), excluding weights that
   already lived before the run (all modes' models share the process). The max
-  over repeats is reported. If the allocator stats are unavailable, the column
-  is empty. The JSON's ``tf_peak_mb`` is the absolute allocator peak; it grows
-  from family to family (earlier families' models are not all released), so
-  compare it only within one family. Memory that does not go through TF's allocator (some XLA/oneDNN
+  over repeats is reported. The column is empty if the allocator stats are
+  unavailable or saw no allocation (e.g. tiny MLP nets). The JSON's
+  ``tf_peak_mb`` is the absolute allocator peak; it grows from family to family
+  (earlier families' models are not all released), so compare it only within
+  one family. Memory that does not go through TF's allocator (some XLA/oneDNN
   scratch, Python objects) is not counted; use ``--isolate`` for process RSS.
 * ``--isolate``: additionally, each (family, mode) is run alone in a fresh
   subprocess (warm-up + a few steps) and its ``resource.getrusage`` high-water

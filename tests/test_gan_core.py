@@ -24,15 +24,23 @@ def test_each_update_changes_only_its_own_network(family):
     model = tiny_points_model(family)
     model.compile(jit_compile=False)
     real = tf.constant(np.random.default_rng(0).normal(size=(16, 2)), tf.float32)
-    z = tf.random.normal((16, LATENT_DIM))
+    z = tf.random.normal((16, model.d_steps + 1, LATENT_DIM))
+    batch = model.unpack_batch({"x": real, "latents": z})
 
     g_before, d_before = trainable_snapshot(model.generator), trainable_snapshot(model.discriminator)
-    model._discriminator_update(real, z, 0)
+    model.apply_update(
+        model.d_optimizer,
+        model.discriminator_variables(),
+        lambda: model.discriminator_terms(batch, 0),
+        "d_loss",
+    )
     assert max_abs_change(g_before, model.generator) == 0.0
     assert max_abs_change(d_before, model.discriminator) > 0.0
 
     g_before, d_before = trainable_snapshot(model.generator), trainable_snapshot(model.discriminator)
-    model._generator_update(z)
+    model.apply_update(
+        model.g_optimizer, model.generator_variables(), lambda: model.generator_terms(batch), "g_loss"
+    )
     assert max_abs_change(d_before, model.discriminator) == 0.0
     assert max_abs_change(g_before, model.generator) > 0.0
 

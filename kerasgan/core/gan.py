@@ -93,7 +93,8 @@ class GAN(keras.Model):
     #: SpectralNormalization re-normalises its kernel in place) set False so
     #: the generator update leaves D untouched.
     discriminator_training_in_generator_update = True
-    #: Extra metrics that the family logs besides d_loss and g_loss.
+    #: Extra metrics that the family logs besides d_loss and g_loss (keys of
+    #: the terms dicts).
     extra_metric_names: tuple = ()
 
     def __init__(
@@ -310,81 +311,119 @@ class GAN(keras.Model):
         )
 
     def unpack_batch(self, data):
-        """Splits a ``fit`` batch into (real samples, optional supplied latents).
+        """Turns a ``fit`` batch into the dict the loss terms read.
 
         Accepted forms: ``x``; ``(x,)``/``(x, y)`` (labels are ignored by
         unconditional families); ``{"x": x, "latents": z}`` where ``z`` has
         shape (B, d_steps + 1, latent_dim), one slice per update, a hook for
         tests and for callers that need exact control of the noise.
+
+        Returns:
+            ``{"real": x, "latents": z or None}``.
         """
         if isinstance(data, dict):
             if "x" not in data:
                 raise ValueError(f"A dict batch needs an 'x' entry; got keys {sorted(data)}.")
-            return data["x"], data.get("latents")
+            return {"real": data["x"], "latents": data.get("latents")}
         if isinstance(data, (tuple, list)):
-            return data[0], None
-        return data, None
+            return {"real": data[0], "latents": None}
+        return {"real": data, "latents": None}
 
-    def discriminator_penalty(self, real, fake, draw):
+    def latents_for(self, batch, draw):
+        """Latents of update ``draw``: the supplied ones, else the model's stream."""
+        if batch.get("latents") is not None:
+            return ops.cast(batch["latents"][:, draw], "float32")
+        return self.sample_latents(ops.shape(batch["real"])[0], draw)
+
+    def discriminator_penalty(self, real, fake, draw, training=True):
         """Per-sample regulariser added to the discriminator loss (none by default).
 
         Args:
             real, fake: the batches the discriminator just scored.
             draw: index of this update within the step (for :meth:`stream_seed`).
+            training: whether the networks run in training mode.
 
         Returns:
-            ``None`` or a float32 tensor of shape (B,), already weighted.
+            ``None`` or a float32 tensor of shape (B,), already weighted. It is
+            logged under ``penalty_metric_name``.
         """
         return None
+
+    #: Name under which the discriminator penalty is logged (when listed in metrics).
+    penalty_metric_name = "penalty"
 
     def after_discriminator_update(self):
         """Runs after each discriminator update (e.g. WGAN weight clipping)."""
 
-    def _latents(self, latents, batch_size, draw):
-        if latents is not None:
-            return ops.cast(latents[:, draw], "float32")
-        return self.sample_latents(batch_size, draw)
+    def generator_variables(self):
+        """Variables the generator update trains (all generator-side networks)."""
+        return self.generator.trainable_variables
 
-    def _discriminator_update(self, real, z, draw):
-        fake = ops.stop_gradient(self.generator(z, training=True))
-        with tf.GradientTape() as tape:
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            per_sample = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
-            adversarial = replica_mean(per_sample)
-            total = adversarial
-            penalty = self.discriminator_penalty(real, fake, draw)
-            if penalty is not None:
-                penalty = replica_mean(penalty)
-                total = total + penalty
-            scaled = self.d_optimizer.scale_loss(total)
-        variables = self.discriminator.trainable_variables
-        gradients = tape.gradient(scaled, variables)
-        self.d_optimizer.apply_gradients(zip(gradients, variables))
-        self.after_discriminator_update()
-        logs = {"d_loss": total, "adversarial": adversarial}
+    def discriminator_variables(self):
+        """Variables the discriminator update trains."""
+        return self.discriminator.trainable_variables
+
+    def discriminator_terms(self, batch, draw, training=True):
+        """Discriminator loss terms for one update.
+
+        Args:
+            batch: the dict from :meth:`unpack_batch`.
+            draw: index of the update within the step.
+            training: whether the networks run in training mode.
+
+        Returns:
+            Dict of replica-reduced float32 scalars; ``"d_loss"`` is the total
+            that is minimised, other keys are logged when they name a tracker.
+        """
+        real = batch["real"]
+        fake = ops.stop_gradient(self.generator(self.latents_for(batch, draw), training=training))
+        real_logits = self.discriminator(real, training=training)
+        fake_logits = self.discriminator(fake, training=training)
+        adversarial = replica_mean(self.adversarial_loss.discriminator_loss(real_logits, fake_logits))
+        terms = {"adversarial": adversarial, "d_loss": adversarial}
+        penalty = self.discriminator_penalty(real, fake, draw, training=training)
         if penalty is not None:
-            logs["penalty"] = penalty
-        logs["real_logits"] = real_logits
-        logs["fake_logits"] = fake_logits
-        return logs
+            terms[self.penalty_metric_name] = replica_mean(penalty)
+            terms["d_loss"] = adversarial + terms[self.penalty_metric_name]
+        return terms
 
-    def _generator_update(self, z):
-        with tf.GradientTape() as tape:
-            fake = self.generator(z, training=True)
-            fake_logits = self.discriminator(
-                fake, training=self.discriminator_training_in_generator_update
-            )
-            loss = replica_mean(self.adversarial_loss.generator_loss(fake_logits))
-            scaled = self.g_optimizer.scale_loss(loss)
-        variables = self.generator.trainable_variables
+    def generator_terms(self, batch, training=True):
+        """Generator loss terms; ``"g_loss"`` is the total that is minimised."""
+        fake = self.generator(self.latents_for(batch, self.d_steps), training=training)
+        fake_logits = self.discriminator(
+            fake, training=training and self.discriminator_training_in_generator_update
+        )
+        return {"g_loss": replica_mean(self.adversarial_loss.generator_loss(fake_logits))}
+
+    @staticmethod
+    def apply_update(optimizer, variables, compute_terms, total_key):
+        """One gradient step of ``optimizer`` on ``variables`` only.
+
+        The tape watches just ``variables``, so the other network's forward
+        pass is not recorded and its weights cannot change.
+
+        Args:
+            optimizer: a (possibly loss-scaling) Keras optimizer.
+            variables: the variables to train.
+            compute_terms: zero-argument callable returning the terms dict.
+            total_key: key of the scalar to minimise.
+
+        Returns:
+            The terms dict.
+        """
+        with tf.GradientTape(watch_accessed_variables=False) as tape:
+            tape.watch([getattr(v, "value", v) for v in variables])  # Keras -> tf.Variable
+            terms = compute_terms()
+            scaled = optimizer.scale_loss(terms[total_key])
         gradients = tape.gradient(scaled, variables)
-        self.g_optimizer.apply_gradients(zip(gradients, variables))
-        return {"g_loss": loss}
+        optimizer.apply_gradients(zip(gradients, variables))
+        return terms
 
-    def update_extra_metrics(self, d_logs, g_logs):
-        """Updates ``extra_metric_names`` trackers; families override. Values
-        in the logs are replica-scaled scalars (use ``logged_value``)."""
+    def _track(self, terms):
+        for name, tracker in self.trackers.items():
+            if name in terms:
+                tracker.update_state(logged_value(terms[name]))
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     def train_step(self, data):
         """One family step: ``d_steps`` discriminator updates, one generator update.
@@ -392,32 +431,31 @@ class GAN(keras.Model):
         Returns:
             Dict of the trackers' running means (``d_loss``, ``g_loss``, extras).
         """
-        real, latents = self.unpack_batch(data)
-        batch_size = ops.shape(real)[0]
-        d_logs = None
+        batch = self.unpack_batch(data)
+        d_variables = self.discriminator_variables()
+        d_terms = {}
         for draw in range(self.d_steps):
-            d_logs = self._discriminator_update(
-                real, self._latents(latents, batch_size, draw), draw
+            d_terms = self.apply_update(
+                self.d_optimizer,
+                d_variables,
+                lambda draw=draw: self.discriminator_terms(batch, draw),
+                "d_loss",
             )
-        g_logs = self._generator_update(self._latents(latents, batch_size, self.d_steps))
-        self.trackers["d_loss"].update_state(logged_value(d_logs["d_loss"]))
-        self.trackers["g_loss"].update_state(logged_value(g_logs["g_loss"]))
-        self.update_extra_metrics(d_logs, g_logs)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+            self.after_discriminator_update()
+        g_terms = self.apply_update(
+            self.g_optimizer,
+            self.generator_variables(),
+            lambda: self.generator_terms(batch),
+            "g_loss",
+        )
+        return self._track({**d_terms, **g_terms})
 
     def test_step(self, data):
-        """Evaluates both losses on a batch without updating any weight."""
-        real, latents = self.unpack_batch(data)
-        batch_size = ops.shape(real)[0]
-        z = self._latents(latents, batch_size, 0)
-        fake = self.generator(z, training=False)
-        real_logits = self.discriminator(real, training=False)
-        fake_logits = self.discriminator(fake, training=False)
-        d_loss = replica_mean(self.adversarial_loss.discriminator_loss(real_logits, fake_logits))
-        g_loss = replica_mean(self.adversarial_loss.generator_loss(fake_logits))
-        self.trackers["d_loss"].update_state(logged_value(d_loss))
-        self.trackers["g_loss"].update_state(logged_value(g_loss))
-        return {name: self.trackers[name].result() for name in ("d_loss", "g_loss")}
+        """Evaluates the loss terms on a batch in inference mode, updating nothing."""
+        batch = self.unpack_batch(data)
+        terms = {**self.discriminator_terms(batch, 0, training=False),
+                 **self.generator_terms(batch, training=False)}
+        return self._track(terms)
 
     # ------------------------------------------------------------ construction
 

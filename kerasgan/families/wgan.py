@@ -6,7 +6,6 @@ import keras
 
 from kerasgan.core.gan import GAN
 from kerasgan.core.penalties import clip_weights
-from kerasgan.core.reduction import logged_value
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -45,9 +44,11 @@ class WGAN(GAN):
         """Clips the critic's weights after every update."""
         clip_weights(self.discriminator.trainable_variables, self.clip_value)
 
-    def update_extra_metrics(self, d_logs, g_logs):
-        """Logs the critic's Wasserstein estimate ``E[D(x)] - E[D(G(z))]``."""
-        self.trackers["wasserstein"].update_state(-logged_value(d_logs["adversarial"]))
+    def discriminator_terms(self, batch, draw, training=True):
+        """Adds the critic's Wasserstein estimate ``E[D(x)] - E[D(G(z))]``."""
+        terms = super().discriminator_terms(batch, draw, training=training)
+        terms["wasserstein"] = -terms["adversarial"]
+        return terms
 
     def get_config(self):
         """Adds ``clip_value`` to the base config."""

@@ -6,7 +6,6 @@ from keras import ops
 
 from kerasgan.core.gan import GAN
 from kerasgan.core.penalties import gradient_penalty
-from kerasgan.core.reduction import logged_value
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -28,6 +27,7 @@ class WGANGP(GAN):
     default_d_steps = 5
     discriminator_options = {"norm": "layer", "spectral_norm": False}
     extra_metric_names = ("wasserstein", "gradient_penalty")
+    penalty_metric_name = "gradient_penalty"
 
     def __init__(self, generator, discriminator, latent_dim=None, *, gp_weight=10.0, **kwargs):
         if not gp_weight >= 0:
@@ -48,15 +48,18 @@ class WGANGP(GAN):
         model's stateless stream (reproducible, resumable)."""
         return tf.random.stateless_uniform((batch_size,), seed=self.stream_seed(draw, stream=1))
 
-    def discriminator_penalty(self, real, fake, draw):
+    def discriminator_penalty(self, real, fake, draw, training=True):
         """``gp_weight`` times the per-sample gradient penalty."""
         alpha = self.penalty_alpha(ops.shape(real)[0], draw)
-        return self.gp_weight * gradient_penalty(self.discriminator, real, fake, alpha)
+        return self.gp_weight * gradient_penalty(
+            self.discriminator, real, fake, alpha, training=training
+        )
 
-    def update_extra_metrics(self, d_logs, g_logs):
-        """Logs the Wasserstein estimate and the weighted penalty."""
-        self.trackers["wasserstein"].update_state(-logged_value(d_logs["adversarial"]))
-        self.trackers["gradient_penalty"].update_state(logged_value(d_logs["penalty"]))
+    def discriminator_terms(self, batch, draw, training=True):
+        """Adds the critic's Wasserstein estimate to the base terms."""
+        terms = super().discriminator_terms(batch, draw, training=training)
+        terms["wasserstein"] = -terms["adversarial"]
+        return terms
 
     def get_config(self):
         """Adds ``gp_weight`` to the base config."""

@@ -299,9 +299,9 @@ def test_bad_sizes(builder, kwargs):
 
 
 def test_registry_contents():
-    assert set(nets.NET_BUILDERS) == {
+    assert {
         "mlp_generator", "mlp_discriminator", "dcgan_generator", "dcgan_discriminator",
-    }
+    } <= set(nets.NET_BUILDERS)
     d = nets.build("dcgan_discriminator", image_size=8, channels=3, base_filters=BF, norm="none")
     assert isinstance(d, keras.Model) and d.input_shape == (None, 8, 8, 3)
     assert "BatchNormalization" not in _layer_types(d)

@@ -1,6 +1,7 @@
 """What every GAN family shares: the base model, losses, penalties, reduction."""
 
 from kerasgan.core import losses, penalties
+from kerasgan.core.adversarial import AdversarialModel
 from kerasgan.core.gan import GAN
 
-__all__ = ["GAN", "losses", "penalties"]
+__all__ = ["AdversarialModel", "GAN", "losses", "penalties"]

@@ -1,11 +1,12 @@
-"""The GAN base model: one ``train_step`` template that every family reuses.
+"""The GAN model ``G(z) -> x``, ``D(x) -> logit``: base of the unconditional families.
 
-Families differ only where their algorithm differs, through class attributes
-(default loss, critic steps, net options) and a few hooks:
+The training schedule lives in :class:`kerasgan.core.adversarial.AdversarialModel`;
+unconditional families differ only through class attributes (default loss,
+critic steps, net options) and a few hooks:
 
 - :meth:`GAN.discriminator_penalty` adds a regulariser to the D loss (WGAN-GP),
-- :meth:`GAN.after_discriminator_update` runs after each D update (WGAN clipping),
-- :meth:`GAN.default_optimizers` gives the paper's optimisers.
+- ``after_discriminator_update`` runs after each D update (WGAN clipping),
+- ``default_optimizers`` gives the paper's optimisers.
 """
 
 from __future__ import annotations
@@ -16,35 +17,12 @@ import tensorflow as tf
 from keras import ops
 
 from kerasgan.core import losses as losses_module
-from kerasgan.core.reduction import logged_value, replica_id, replica_mean
-
-# Stateless seeds are (key, counter) pairs; replicas and draws get distinct keys
-# and counters so that no two latent batches share a stream.
-_REPLICA_KEY_STRIDE = 1_000_003
-_STREAM_KEY_STRIDE = 7_919_000_000
-
-
-def _uses_float16(model):
-    """True when any layer of ``model`` computes in float16 (needs loss scaling)."""
-    return any(
-        getattr(layer, "compute_dtype", None) == "float16" for layer in model._flatten_layers()
-    )
-
-
-def _wrap_for_loss_scaling(optimizer, model):
-    if _uses_float16(model) and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return keras.optimizers.LossScaleOptimizer(optimizer)
-    return optimizer
-
-
-def _unwrap(optimizer):
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return optimizer.inner_optimizer
-    return optimizer
+from kerasgan.core.adversarial import AdversarialModel
+from kerasgan.core.reduction import replica_mean
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
-class GAN(keras.Model):
+class GAN(AdversarialModel):
     """Generative adversarial network (Goodfellow et al., 2014), trained with ``fit``.
 
     This is both the base class of every kerasgan family and the original GAN:
@@ -93,9 +71,7 @@ class GAN(keras.Model):
     #: SpectralNormalization re-normalises its kernel in place) set False so
     #: the generator update leaves D untouched.
     discriminator_training_in_generator_update = True
-    #: Extra metrics that the family logs besides d_loss and g_loss (keys of
-    #: the terms dicts).
-    extra_metric_names: tuple = ()
+    metric_names = ("d_loss", "g_loss")
 
     def __init__(
         self,
@@ -108,25 +84,12 @@ class GAN(keras.Model):
         seed=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(d_steps=d_steps, seed=seed, **kwargs)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim if latent_dim is not None else self._infer_latent_dim())
         self.loss_name = losses_module.get(loss or self.default_loss).name
         self.adversarial_loss = losses_module.get(self.loss_name)
-        self.d_steps = int(d_steps if d_steps is not None else self.default_d_steps)
-        if self.d_steps < 1:
-            raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}.")
-        self.seed = int(seed if seed is not None else np.random.SeedSequence().entropy % (2**31))
-        self.trackers = {
-            name: keras.metrics.Mean(name=name)
-            for name in ("d_loss", "g_loss") + tuple(self.extra_metric_names)
-        }
-        self.g_optimizer = None
-        self.d_optimizer = None
-        # The sub-networks are built functional models; the wrapper itself is
-        # never called on data, so mark it built on purpose (see DESIGN.md).
-        self.built = True
 
     # ------------------------------------------------------------------ set-up
 
@@ -138,104 +101,11 @@ class GAN(keras.Model):
             )
         return shape[-1]
 
-    def build(self, input_shape=None):
-        """No-op: the generator and discriminator are built when passed in."""
-        self.built = True
-
-    @classmethod
-    def default_optimizers(cls):
-        """Fresh (generator, discriminator) optimizers with the family's defaults."""
-        return (
-            keras.optimizers.Adam(2e-4, beta_1=0.5),
-            keras.optimizers.Adam(2e-4, beta_1=0.5),
-        )
-
-    def compile(self, g_optimizer=None, d_optimizer=None, *, jit_compile=None, **kwargs):
-        """Configures training.
-
-        Args:
-            g_optimizer: generator optimizer (instance, name or config);
-                ``None`` uses the family's default.
-            d_optimizer: discriminator optimizer, same forms.
-            jit_compile: compile the train step with XLA. ``None`` (default)
-                means True, except under a multi-replica ``tf.distribute``
-                strategy, where TensorFlow cannot XLA-compile a step whose
-                variables live on several devices (the same rule as Keras'
-                ``"auto"``).
-            **kwargs: other ``keras.Model.compile`` arguments
-                (``run_eagerly``, ``steps_per_execution``).
-        """
-        for forbidden in ("optimizer", "loss", "metrics"):
-            if forbidden in kwargs:
-                raise TypeError(
-                    f"GAN.compile() takes g_optimizer/d_optimizer, not {forbidden!r}; "
-                    "the adversarial loss is chosen with the model's `loss` argument."
-                )
-        default_g, default_d = self.default_optimizers()
-        g_optimizer = keras.optimizers.get(g_optimizer) or default_g
-        d_optimizer = keras.optimizers.get(d_optimizer) or default_d
-        if g_optimizer is d_optimizer:
-            raise ValueError("g_optimizer and d_optimizer must be two different instances.")
-        if jit_compile is None:
-            jit_compile = tf.distribute.get_strategy().num_replicas_in_sync == 1
-        super().compile(optimizer=None, jit_compile=jit_compile, auto_scale_loss=False, **kwargs)
-        self.g_optimizer = _wrap_for_loss_scaling(g_optimizer, self.generator)
-        self.d_optimizer = _wrap_for_loss_scaling(d_optimizer, self.discriminator)
-        # Build both now: unbuilt optimizers fail under MirroredStrategy.
-        self.g_optimizer.build(self.generator.trainable_variables)
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self._gan_compile_config = {
-            "g_optimizer": keras.optimizers.serialize(_unwrap(self.g_optimizer)),
-            "d_optimizer": keras.optimizers.serialize(_unwrap(self.d_optimizer)),
-            "jit_compile": bool(jit_compile),
-            **{k: v for k, v in kwargs.items() if k in ("run_eagerly", "steps_per_execution")},
-        }
-
-    def get_compile_config(self):
-        """Serializable compile arguments, replayed by ``load_model``."""
-        return getattr(self, "_gan_compile_config", None)
-
-    def compile_from_config(self, config):
-        """Re-runs :meth:`compile` from :meth:`get_compile_config`'s output."""
-        config = dict(config)
-        config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
-        config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
-        self.compile(**config)
-
-    @property
-    def metrics(self):
-        """The loss trackers (reset by ``fit`` every epoch)."""
-        return list(self.trackers.values())
-
     # ------------------------------------------------------------ serialization
 
     def get_config(self):
         """Config with the serialized sub-networks and the family's settings."""
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "generator": keras.saving.serialize_keras_object(self.generator),
-            "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-            "latent_dim": self.latent_dim,
-            "loss": self.loss_name,
-            "d_steps": self.d_steps,
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        """Rebuilds the model from :meth:`get_config`."""
-        config = dict(config)
-        for key in cls.network_keys():
-            config[key] = keras.saving.deserialize_keras_object(
-                config[key], custom_objects=custom_objects
-            )
-        return cls(**config)
-
-    @classmethod
-    def network_keys(cls):
-        """Names of the config entries that hold serialized networks."""
-        return ("generator", "discriminator")
+        return {**super().get_config(), "latent_dim": self.latent_dim, "loss": self.loss_name}
 
     # --------------------------------------------------------------- inference
 
@@ -270,34 +140,8 @@ class GAN(keras.Model):
 
     # ---------------------------------------------------------------- training
 
-    def stream_seed(self, draw, stream=0):
-        """A stateless RNG seed unique to (replica, step, draw, stream).
-
-        Derived from ``seed``, the replica id and the generator optimizer's step
-        counter, so training is reproducible and resumes the same random stream
-        after ``load_model``; each replica of a distributed run draws its own.
-        XLA implements the stateless RNG differently from TensorFlow's own
-        kernels, so the stream (not its distribution) depends on
-        ``jit_compile``: resume with the setting you trained with.
-
-        Args:
-            draw: index of the update within the step (0 .. d_steps).
-            stream: which random quantity (0: latents; families add others).
-
-        Returns:
-            int64 tensor of shape (2,) for ``tf.random.stateless_*`` ops.
-        """
-        step = tf.cast(self.g_optimizer.iterations, tf.int64)
-        key = (
-            tf.cast(self.seed, tf.int64)
-            + tf.cast(replica_id(), tf.int64) * _REPLICA_KEY_STRIDE
-            + stream * _STREAM_KEY_STRIDE
-        )
-        counter = step * (self.d_steps + 1) + draw
-        return tf.stack([key, counter])
-
     def sample_latents(self, batch_size, draw):
-        """Training latents for one update (see :meth:`stream_seed`).
+        """Training latents for one update (see :meth:`AdversarialModel.stream_seed`).
 
         Args:
             batch_size: number of latent vectors (this replica's batch).
@@ -352,17 +196,6 @@ class GAN(keras.Model):
     #: Name under which the discriminator penalty is logged (when listed in metrics).
     penalty_metric_name = "penalty"
 
-    def after_discriminator_update(self):
-        """Runs after each discriminator update (e.g. WGAN weight clipping)."""
-
-    def generator_variables(self):
-        """Variables the generator update trains (all generator-side networks)."""
-        return self.generator.trainable_variables
-
-    def discriminator_variables(self):
-        """Variables the discriminator update trains."""
-        return self.discriminator.trainable_variables
-
     def discriminator_terms(self, batch, draw, training=True):
         """Discriminator loss terms for one update.
 
@@ -394,68 +227,6 @@ class GAN(keras.Model):
             fake, training=training and self.discriminator_training_in_generator_update
         )
         return {"g_loss": replica_mean(self.adversarial_loss.generator_loss(fake_logits))}
-
-    @staticmethod
-    def apply_update(optimizer, variables, compute_terms, total_key):
-        """One gradient step of ``optimizer`` on ``variables`` only.
-
-        The tape watches just ``variables``, so the other network's forward
-        pass is not recorded and its weights cannot change.
-
-        Args:
-            optimizer: a (possibly loss-scaling) Keras optimizer.
-            variables: the variables to train.
-            compute_terms: zero-argument callable returning the terms dict.
-            total_key: key of the scalar to minimise.
-
-        Returns:
-            The terms dict.
-        """
-        with tf.GradientTape(watch_accessed_variables=False) as tape:
-            tape.watch([getattr(v, "value", v) for v in variables])  # Keras -> tf.Variable
-            terms = compute_terms()
-            scaled = optimizer.scale_loss(terms[total_key])
-        gradients = tape.gradient(scaled, variables)
-        optimizer.apply_gradients(zip(gradients, variables))
-        return terms
-
-    def _track(self, terms):
-        for name, tracker in self.trackers.items():
-            if name in terms:
-                tracker.update_state(logged_value(terms[name]))
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
-
-    def train_step(self, data):
-        """One family step: ``d_steps`` discriminator updates, one generator update.
-
-        Returns:
-            Dict of the trackers' running means (``d_loss``, ``g_loss``, extras).
-        """
-        batch = self.unpack_batch(data)
-        d_variables = self.discriminator_variables()
-        d_terms = {}
-        for draw in range(self.d_steps):
-            d_terms = self.apply_update(
-                self.d_optimizer,
-                d_variables,
-                lambda draw=draw: self.discriminator_terms(batch, draw),
-                "d_loss",
-            )
-            self.after_discriminator_update()
-        g_terms = self.apply_update(
-            self.g_optimizer,
-            self.generator_variables(),
-            lambda: self.generator_terms(batch),
-            "g_loss",
-        )
-        return self._track({**d_terms, **g_terms})
-
-    def test_step(self, data):
-        """Evaluates the loss terms on a batch in inference mode, updating nothing."""
-        batch = self.unpack_batch(data)
-        terms = {**self.discriminator_terms(batch, 0, training=False),
-                 **self.generator_terms(batch, training=False)}
-        return self._track(terms)
 
     # ------------------------------------------------------------ construction
 

@@ -27,7 +27,7 @@ class WGAN(GAN):
 
     default_loss = "wasserstein"
     default_d_steps = 5
-    extra_metric_names = ("wasserstein",)
+    metric_names = ("d_loss", "g_loss", "wasserstein")
 
     def __init__(self, generator, discriminator, latent_dim=None, *, clip_value=0.01, **kwargs):
         if not (isinstance(clip_value, (int, float)) and clip_value > 0 and math.isfinite(clip_value)):

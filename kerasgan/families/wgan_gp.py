@@ -26,7 +26,7 @@ class WGANGP(GAN):
     default_loss = "wasserstein"
     default_d_steps = 5
     discriminator_options = {"norm": "layer", "spectral_norm": False}
-    extra_metric_names = ("wasserstein", "gradient_penalty")
+    metric_names = ("d_loss", "g_loss", "wasserstein", "gradient_penalty")
     penalty_metric_name = "gradient_penalty"
 
     def __init__(self, generator, discriminator, latent_dim=None, *, gp_weight=10.0, **kwargs):

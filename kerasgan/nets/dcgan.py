@@ -76,6 +76,83 @@ def _norm_layer(norm: str, name: str):
     return None
 
 
+def _generator_body(h, n_up: int, channels: int, base_filters: int):
+    """DCGAN generator layers from a latent vector ``h`` to the float32 ``"image"``.
+
+    Shared by :func:`dcgan_generator` and the conditional generators (which
+    feed ``concat(z, label code)`` in place of ``z``).
+    """
+    filters = base_filters * 2 ** (n_up - 1)
+    h = keras.layers.Dense(
+        4 * 4 * filters, use_bias=False, kernel_initializer=_init(), name="project"
+    )(h)
+    h = _norm_layer("batch", "project_bn")(h)
+    h = keras.layers.ReLU(name="project_relu")(h)
+    h = keras.layers.Reshape((4, 4, filters), name="reshape")(h)
+
+    for i in range(1, n_up):
+        filters //= 2
+        h = keras.layers.Conv2DTranspose(
+            filters, _KERNEL, strides=2, padding="same", use_bias=False,
+            kernel_initializer=_init(), name=f"deconv_{i}",
+        )(h)
+        h = _norm_layer("batch", f"deconv_{i}_bn")(h)
+        h = keras.layers.ReLU(name=f"deconv_{i}_relu")(h)
+
+    return keras.layers.Conv2DTranspose(
+        channels, _KERNEL, strides=2, padding="same", activation="tanh",
+        kernel_initializer=_init(), dtype="float32", name="image",
+    )(h)
+
+
+def _check_norm(norm, allowed=_NORMS) -> str:
+    """Normalise ``norm`` (``None`` -> ``"none"``) and check it is one of ``allowed``."""
+    if norm is None:
+        norm = "none"
+    if norm not in allowed:
+        raise ValueError(f"`norm` must be one of {list(allowed)}; got {norm!r}.")
+    return norm
+
+
+def _discriminator_trunk(h, n_down: int, base_filters: int, norm: str, spectral_norm: bool):
+    """DCGAN discriminator conv blocks down to 4x4, then ``Flatten`` (layer ``"flatten"``).
+
+    Shared by :func:`dcgan_discriminator` and the conditional / auxiliary-head
+    discriminators. ``norm`` must already be validated.
+    """
+    inner = "_inner" if spectral_norm else ""
+    filters = base_filters
+    for i in range(1, n_down + 1):
+        conv = keras.layers.Conv2D(
+            filters, _KERNEL, strides=2, padding="same",
+            use_bias=(i == 1 or norm == "none"),  # bias is redundant before a norm
+            kernel_initializer=_init(), name=f"conv_{i}{inner}",
+        )
+        h = _maybe_sn(conv, spectral_norm, name=f"conv_{i}")(h)
+        if i > 1:
+            norm_layer = _norm_layer(norm, f"conv_{i}_{norm}norm")
+            if norm_layer is not None:
+                h = norm_layer(h)
+        h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv_{i}_lrelu")(h)
+        filters *= 2
+    return keras.layers.Flatten(name="flatten")(h)
+
+
+def _dense_head(h, units: int, spectral_norm: bool, name: str, kernel_initializer=None):
+    """A float32 ``Dense(units)`` output layer named ``name`` (optionally spectral-normalised).
+
+    With spectral norm the wrapper carries ``name`` (the wrapped layer gets
+    ``name + "_inner"``); the wrapper casts its output back to its input dtype,
+    so it is float32 too. ``kernel_initializer`` defaults to DCGAN's N(0, 0.02).
+    """
+    inner = "_inner" if spectral_norm else ""
+    head = keras.layers.Dense(
+        units, kernel_initializer=kernel_initializer or _init(), dtype="float32",
+        name=f"{name}{inner}",
+    )
+    return _maybe_sn(head, spectral_norm, dtype="float32", name=name)(h)
+
+
 def dcgan_generator(
     latent_dim: int = 100,
     image_size: int = 32,
@@ -117,28 +194,8 @@ def dcgan_generator(
     _check_channels(channels)
     _check_positive_int(base_filters, "base_filters")
 
-    filters = base_filters * 2 ** (n_up - 1)
     z = keras.Input((latent_dim,), name="z")
-    h = keras.layers.Dense(
-        4 * 4 * filters, use_bias=False, kernel_initializer=_init(), name="project"
-    )(z)
-    h = _norm_layer("batch", "project_bn")(h)
-    h = keras.layers.ReLU(name="project_relu")(h)
-    h = keras.layers.Reshape((4, 4, filters), name="reshape")(h)
-
-    for i in range(1, n_up):
-        filters //= 2
-        h = keras.layers.Conv2DTranspose(
-            filters, _KERNEL, strides=2, padding="same", use_bias=False,
-            kernel_initializer=_init(), name=f"deconv_{i}",
-        )(h)
-        h = _norm_layer("batch", f"deconv_{i}_bn")(h)
-        h = keras.layers.ReLU(name=f"deconv_{i}_relu")(h)
-
-    image = keras.layers.Conv2DTranspose(
-        channels, _KERNEL, strides=2, padding="same", activation="tanh",
-        kernel_initializer=_init(), dtype="float32", name="image",
-    )(h)
+    image = _generator_body(z, n_up, channels, base_filters)
     return keras.Model(z, image, name=name)
 
 
@@ -184,34 +241,10 @@ def dcgan_discriminator(
     n_down = check_image_size(image_size)
     _check_channels(channels)
     _check_positive_int(base_filters, "base_filters")
-    if norm is None:
-        norm = "none"
-    if norm not in _NORMS:
-        raise ValueError(f"`norm` must be one of {list(_NORMS)}; got {norm!r}.")
+    norm = _check_norm(norm)
     spectral_norm = bool(spectral_norm)
-    inner = "_inner" if spectral_norm else ""
 
     image = keras.Input((image_size, image_size, channels), name="image")
-    h = image
-    filters = base_filters
-    for i in range(1, n_down + 1):
-        conv = keras.layers.Conv2D(
-            filters, _KERNEL, strides=2, padding="same",
-            use_bias=(i == 1 or norm == "none"),  # bias is redundant before a norm
-            kernel_initializer=_init(), name=f"conv_{i}{inner}",
-        )
-        h = _maybe_sn(conv, spectral_norm, name=f"conv_{i}")(h)
-        if i > 1:
-            norm_layer = _norm_layer(norm, f"conv_{i}_{norm}norm")
-            if norm_layer is not None:
-                h = norm_layer(h)
-        h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv_{i}_lrelu")(h)
-        filters *= 2
-
-    h = keras.layers.Flatten(name="flatten")(h)
-    head = keras.layers.Dense(
-        1, kernel_initializer=_init(), dtype="float32", name=f"logits{inner}"
-    )
-    # The SN wrapper casts its output back to its input dtype, so it is float32 too.
-    logits = _maybe_sn(head, spectral_norm, dtype="float32", name="logits")(h)
+    h = _discriminator_trunk(image, n_down, base_filters, norm, spectral_norm)
+    logits = _dense_head(h, 1, spectral_norm, name="logits")
     return keras.Model(image, logits, name=name)

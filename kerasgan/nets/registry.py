@@ -8,8 +8,19 @@ from typing import Callable
 
 import keras
 
+from kerasgan.nets.conditional import (
+    acgan_discriminator,
+    conditional_dcgan_discriminator,
+    conditional_dcgan_generator,
+    conditional_mlp_discriminator,
+    conditional_mlp_generator,
+    infogan_discriminator,
+    infogan_mlp_discriminator,
+)
 from kerasgan.nets.dcgan import dcgan_discriminator, dcgan_generator
 from kerasgan.nets.mlp import mlp_discriminator, mlp_generator
+from kerasgan.nets.patchgan import patchgan_discriminator, stargan_discriminator
+from kerasgan.nets.translation import resnet_generator, unet_generator
 
 __all__ = ["NET_BUILDERS", "build"]
 
@@ -18,6 +29,19 @@ NET_BUILDERS: dict[str, Callable[..., keras.Model]] = {
     "mlp_discriminator": mlp_discriminator,
     "dcgan_generator": dcgan_generator,
     "dcgan_discriminator": dcgan_discriminator,
+    # conditional / auxiliary-head (cGAN, ACGAN, InfoGAN)
+    "conditional_mlp_generator": conditional_mlp_generator,
+    "conditional_mlp_discriminator": conditional_mlp_discriminator,
+    "conditional_dcgan_generator": conditional_dcgan_generator,
+    "conditional_dcgan_discriminator": conditional_dcgan_discriminator,
+    "acgan_discriminator": acgan_discriminator,
+    "infogan_discriminator": infogan_discriminator,
+    "infogan_mlp_discriminator": infogan_mlp_discriminator,
+    # image-to-image (pix2pix, CycleGAN, StarGAN)
+    "unet_generator": unet_generator,
+    "resnet_generator": resnet_generator,
+    "patchgan_discriminator": patchgan_discriminator,
+    "stargan_discriminator": stargan_discriminator,
 }
 
 
@@ -25,9 +49,10 @@ def build(name: str, **kwargs) -> keras.Model:
     """Build a network by registry name.
 
     Args:
-        name: One of ``NET_BUILDERS`` (``"mlp_generator"``,
-            ``"mlp_discriminator"``, ``"dcgan_generator"``,
-            ``"dcgan_discriminator"``).
+        name: One of ``NET_BUILDERS`` (e.g. ``"mlp_generator"``,
+            ``"dcgan_discriminator"``, ``"conditional_dcgan_generator"``,
+            ``"unet_generator"``, ``"patchgan_discriminator"``; see
+            ``sorted(NET_BUILDERS)``).
         **kwargs: Keyword arguments forwarded to the builder.
 
     Returns:

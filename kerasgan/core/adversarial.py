@@ -1,0 +1,333 @@
+"""The adversarial training template every kerasgan family shares.
+
+:class:`AdversarialModel` owns what does not depend on the family: the two
+optimizers (generator side, discriminator side) and their loss scaling, the
+``train_step`` schedule, the stateless random stream, metric trackers and
+serialization of the sub-networks. A family supplies its networks and its
+loss terms:
+
+- :meth:`AdversarialModel.unpack_batch` turns a ``fit`` batch into a dict,
+- :meth:`AdversarialModel.discriminator_terms` / :meth:`generator_terms`
+  return replica-reduced loss terms (``"d_loss"`` / ``"g_loss"`` are minimised),
+- :meth:`AdversarialModel.after_discriminator_update` (e.g. weight clipping),
+- :attr:`generator_keys` / :attr:`discriminator_keys` name the networks each
+  optimizer trains.
+"""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from kerasgan.core.reduction import logged_value, replica_id
+
+# Stateless seeds are (key, counter) pairs; replicas and random quantities get
+# distinct keys so that no two draws share a stream.
+_REPLICA_KEY_STRIDE = 1_000_003
+_STREAM_KEY_STRIDE = 7_919_000_000
+
+
+def _uses_float16(models):
+    """True when any layer of ``models`` computes in float16 (needs loss scaling)."""
+    return any(
+        getattr(layer, "compute_dtype", None) == "float16"
+        for model in models
+        for layer in model._flatten_layers()
+    )
+
+
+def _wrap_for_loss_scaling(optimizer, models):
+    if _uses_float16(models) and not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+    return optimizer
+
+
+def _unwrap(optimizer):
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer.inner_optimizer
+    return optimizer
+
+
+def _variables(models):
+    return [v for model in models for v in model.trainable_variables]
+
+
+class AdversarialModel(keras.Model):
+    """Base of every family: two optimizers, one alternating ``train_step``.
+
+    Each ``train_step`` makes ``d_steps`` discriminator-side updates and then
+    one generator-side update, each under its own tape that watches only the
+    variables it trains.
+
+    Args:
+        d_steps: discriminator updates per generator update (``None``: family default).
+        seed: integer seed of the training randomness (``None`` picks one; it
+            is stored in the config so a saved model resumes the same stream).
+        **kwargs: passed to ``keras.Model`` (e.g. ``name``).
+    """
+
+    default_d_steps = 1
+    #: Attribute names of the networks the generator optimizer trains.
+    generator_keys: tuple = ("generator",)
+    #: Attribute names of the networks the discriminator optimizer trains.
+    discriminator_keys: tuple = ("discriminator",)
+    #: Names of the logged loss terms (keys of the terms dicts).
+    metric_names: tuple = ("d_loss", "g_loss")
+
+    def __init__(self, *, d_steps=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.d_steps = int(d_steps if d_steps is not None else self.default_d_steps)
+        if self.d_steps < 1:
+            raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}.")
+        self.seed = int(seed if seed is not None else np.random.SeedSequence().entropy % (2**31))
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
+        self.g_optimizer = None
+        self.d_optimizer = None
+        # The sub-networks are built functional models; the wrapper itself is
+        # never called on data, so mark it built on purpose (see DESIGN.md).
+        self.built = True
+
+    # ------------------------------------------------------------------ set-up
+
+    def build(self, input_shape=None):
+        """No-op: the networks are built when passed in."""
+        self.built = True
+
+    def generator_networks(self):
+        """The networks the generator optimizer trains."""
+        return [getattr(self, key) for key in self.generator_keys]
+
+    def discriminator_networks(self):
+        """The networks the discriminator optimizer trains."""
+        return [getattr(self, key) for key in self.discriminator_keys]
+
+    def generator_variables(self):
+        """Variables the generator update trains."""
+        return _variables(self.generator_networks())
+
+    def discriminator_variables(self):
+        """Variables the discriminator update trains."""
+        return _variables(self.discriminator_networks())
+
+    @classmethod
+    def default_optimizers(cls):
+        """Fresh (generator, discriminator) optimizers with the family's defaults."""
+        return (
+            keras.optimizers.Adam(2e-4, beta_1=0.5),
+            keras.optimizers.Adam(2e-4, beta_1=0.5),
+        )
+
+    def compile(self, g_optimizer=None, d_optimizer=None, *, jit_compile=None, **kwargs):
+        """Configures training.
+
+        Args:
+            g_optimizer: generator-side optimizer (instance, name or config);
+                ``None`` uses the family's default.
+            d_optimizer: discriminator-side optimizer, same forms.
+            jit_compile: compile the train step with XLA. ``None`` (default)
+                means True, except under a multi-replica ``tf.distribute``
+                strategy, where TensorFlow cannot XLA-compile a step whose
+                variables live on several devices (the same rule as Keras'
+                ``"auto"``).
+            **kwargs: other ``keras.Model.compile`` arguments
+                (``run_eagerly``, ``steps_per_execution``).
+        """
+        for forbidden in ("optimizer", "loss", "metrics"):
+            if forbidden in kwargs:
+                raise TypeError(
+                    f"{type(self).__name__}.compile() takes g_optimizer/d_optimizer, not "
+                    f"{forbidden!r}; the losses are chosen with the model's own arguments."
+                )
+        default_g, default_d = self.default_optimizers()
+        g_optimizer = keras.optimizers.get(g_optimizer) or default_g
+        d_optimizer = keras.optimizers.get(d_optimizer) or default_d
+        if g_optimizer is d_optimizer:
+            raise ValueError("g_optimizer and d_optimizer must be two different instances.")
+        if jit_compile is None:
+            jit_compile = tf.distribute.get_strategy().num_replicas_in_sync == 1
+        super().compile(optimizer=None, jit_compile=jit_compile, auto_scale_loss=False, **kwargs)
+        self.g_optimizer = _wrap_for_loss_scaling(g_optimizer, self.generator_networks())
+        self.d_optimizer = _wrap_for_loss_scaling(d_optimizer, self.discriminator_networks())
+        # Build both now: unbuilt optimizers fail under MirroredStrategy.
+        self.g_optimizer.build(self.generator_variables())
+        self.d_optimizer.build(self.discriminator_variables())
+        self._gan_compile_config = {
+            "g_optimizer": keras.optimizers.serialize(_unwrap(self.g_optimizer)),
+            "d_optimizer": keras.optimizers.serialize(_unwrap(self.d_optimizer)),
+            "jit_compile": bool(jit_compile),
+            **{k: v for k, v in kwargs.items() if k in ("run_eagerly", "steps_per_execution")},
+        }
+
+    def get_compile_config(self):
+        """Serializable compile arguments, replayed by ``load_model``."""
+        return getattr(self, "_gan_compile_config", None)
+
+    def compile_from_config(self, config):
+        """Re-runs :meth:`compile` from :meth:`get_compile_config`'s output."""
+        config = dict(config)
+        config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
+        config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
+        self.compile(**config)
+
+    @property
+    def metrics(self):
+        """The loss trackers (reset by ``fit`` every epoch)."""
+        return list(self.trackers.values())
+
+    # ------------------------------------------------------------ serialization
+
+    @classmethod
+    def network_keys(cls):
+        """Names of the config entries that hold serialized networks."""
+        return tuple(cls.generator_keys) + tuple(cls.discriminator_keys)
+
+    def get_config(self):
+        """Config with the serialized networks, ``d_steps`` and ``seed``.
+
+        Families add their own hyper-parameters on top.
+        """
+        config = {"name": self.name, "trainable": self.trainable}
+        for key in self.network_keys():
+            config[key] = keras.saving.serialize_keras_object(getattr(self, key))
+        config.update(d_steps=self.d_steps, seed=self.seed)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuilds the model from :meth:`get_config`."""
+        config = dict(config)
+        for key in cls.network_keys():
+            config[key] = keras.saving.deserialize_keras_object(
+                config[key], custom_objects=custom_objects
+            )
+        return cls(**config)
+
+    # ------------------------------------------------------------ randomness
+
+    def stream_seed(self, draw, stream=0):
+        """A stateless RNG seed unique to (replica, step, draw, stream).
+
+        Derived from ``seed``, the replica id and the generator optimizer's step
+        counter, so training is reproducible and resumes the same random stream
+        after ``load_model``; each replica of a distributed run draws its own.
+        XLA implements the stateless RNG differently from TensorFlow's own
+        kernels, so the stream (not its distribution) depends on
+        ``jit_compile``: resume with the setting you trained with.
+
+        Args:
+            draw: index of the update within the step (0 .. d_steps).
+            stream: which random quantity (0: latents; families add others).
+
+        Returns:
+            int64 tensor of shape (2,) for ``tf.random.stateless_*`` ops.
+        """
+        step = tf.cast(self.g_optimizer.iterations, tf.int64)
+        key = (
+            tf.cast(self.seed, tf.int64)
+            + tf.cast(replica_id(), tf.int64) * _REPLICA_KEY_STRIDE
+            + stream * _STREAM_KEY_STRIDE
+        )
+        counter = step * (self.d_steps + 1) + draw
+        return tf.stack([key, counter])
+
+    def random_labels(self, batch_size, num_classes, draw, stream):
+        """Uniform int32 labels in [0, num_classes) from the model's stream."""
+        return tf.random.stateless_uniform(
+            (batch_size,),
+            seed=self.stream_seed(draw, stream),
+            minval=0,
+            maxval=num_classes,
+            dtype=tf.int32,
+        )
+
+    # ---------------------------------------------------------------- training
+
+    def unpack_batch(self, data):
+        """Turns a ``fit`` batch into the dict the loss terms read."""
+        raise NotImplementedError
+
+    def discriminator_terms(self, batch, draw, training=True):
+        """Discriminator-side loss terms of one update.
+
+        Args:
+            batch: the dict from :meth:`unpack_batch`.
+            draw: index of the update within the step.
+            training: whether the networks run in training mode.
+
+        Returns:
+            Dict of replica-reduced float32 scalars; ``"d_loss"`` is the total
+            that is minimised, other keys are logged when they name a tracker.
+        """
+        raise NotImplementedError
+
+    def generator_terms(self, batch, training=True):
+        """Generator-side loss terms; ``"g_loss"`` is the total that is minimised."""
+        raise NotImplementedError
+
+    def after_discriminator_update(self):
+        """Runs after each discriminator update (e.g. WGAN weight clipping)."""
+
+    @staticmethod
+    def apply_update(optimizer, variables, compute_terms, total_key):
+        """One gradient step of ``optimizer`` on ``variables`` only.
+
+        The tape watches just ``variables``, so the other networks' forward
+        passes are not recorded and their weights cannot change.
+
+        Args:
+            optimizer: a (possibly loss-scaling) Keras optimizer.
+            variables: the variables to train.
+            compute_terms: zero-argument callable returning the terms dict.
+            total_key: key of the scalar to minimise.
+
+        Returns:
+            The terms dict.
+        """
+        with tf.GradientTape(watch_accessed_variables=False) as tape:
+            tape.watch([getattr(v, "value", v) for v in variables])  # Keras -> tf.Variable
+            terms = compute_terms()
+            scaled = optimizer.scale_loss(terms[total_key])
+        gradients = tape.gradient(scaled, variables)
+        optimizer.apply_gradients(zip(gradients, variables))
+        return terms
+
+    def _track(self, terms):
+        for name, tracker in self.trackers.items():
+            if name in terms:
+                tracker.update_state(logged_value(terms[name]))
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def train_step(self, data):
+        """One family step: ``d_steps`` discriminator updates, one generator update.
+
+        Returns:
+            Dict of the trackers' running means.
+        """
+        batch = self.unpack_batch(data)
+        d_variables = self.discriminator_variables()
+        d_terms = {}
+        for draw in range(self.d_steps):
+            d_terms = self.apply_update(
+                self.d_optimizer,
+                d_variables,
+                lambda draw=draw: self.discriminator_terms(batch, draw),
+                "d_loss",
+            )
+            self.after_discriminator_update()
+        g_terms = self.apply_update(
+            self.g_optimizer,
+            self.generator_variables(),
+            lambda: self.generator_terms(batch),
+            "g_loss",
+        )
+        return self._track({**d_terms, **g_terms})
+
+    def test_step(self, data):
+        """Evaluates the loss terms on a batch in inference mode, updating nothing."""
+        batch = self.unpack_batch(data)
+        terms = {
+            **self.discriminator_terms(batch, 0, training=False),
+            **self.generator_terms(batch, training=False),
+        }
+        return self._track(terms)

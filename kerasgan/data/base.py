@@ -11,6 +11,7 @@ import dataclasses
 from typing import Literal, Optional, Tuple
 
 __all__ = [
+    "KINDS",
     "DataSpec",
     "DataError",
     "UnknownDatasetError",
@@ -18,34 +19,73 @@ __all__ = [
 ]
 
 
-@dataclasses.dataclass(frozen=True)
+#: Values of :attr:`DataSpec.kind`.
+KINDS = ("points", "image", "paired", "unpaired")
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
 class DataSpec:
     """Static description of a data set, enough to pick and build networks.
+
+    What one element of ``load(name)`` looks like, by ``kind``:
+
+    * ``"points"``: ``x`` of shape ``(B, 2)`` (``(x, y)`` with labels);
+    * ``"image"``: ``x`` NHWC (``(x, y)`` with ``with_labels=True`` when
+      ``num_classes`` is set -- class labels for cGAN/ACGAN, domain labels
+      for StarGAN);
+    * ``"paired"``: ``(source, target)`` aligned image pairs (pix2pix);
+      ``source`` has ``shape``, ``target`` has ``target_shape``;
+    * ``"unpaired"``: ``(a, b)`` drawn independently from two domains
+      (CycleGAN); ``a`` has ``shape``, ``b`` has ``target_shape``.
 
     Attributes:
         name: The data-set name as given to :func:`kerasgan.data.load`
             (e.g. ``"ring8"``, ``"digits"``, ``"mnist"``, ``"folder:/imgs"``).
-        kind: ``"points"`` for 2-D point clouds, ``"image"`` for NHWC images.
+        kind: ``"points"``, ``"image"``, ``"paired"`` or ``"unpaired"``.
         shape: Shape of ONE example (no batch axis): ``(2,)`` for points,
-            ``(H, W, C)`` for images.
+            ``(H, W, C)`` for images, the source / domain-A image for
+            paired / unpaired sets.
         num_classes: Number of label values (labels are ``0..num_classes-1``),
             or ``None`` when the data set has no labels.
+        target_shape: Shape of the target / domain-B image of paired /
+            unpaired sets (required there); ``None`` for points and images.
 
     Example:
         >>> s = DataSpec("digits", "image", (16, 16, 1), 10)
         >>> s.shape[-1]
         1
+        >>> DataSpec("digits-edges", "paired", (16, 16, 1), target_shape=(16, 16, 1)).is_two_sided
+        True
     """
 
     name: str
-    kind: Literal["points", "image"]
+    kind: Literal["points", "image", "paired", "unpaired"]
     shape: Tuple[int, ...]
     num_classes: Optional[int] = None
+    target_shape: Optional[Tuple[int, ...]] = None
 
     def __post_init__(self):
-        if self.kind not in ("points", "image"):
-            raise ValueError(f"DataSpec.kind must be 'points' or 'image', got {self.kind!r}")
+        if self.kind not in KINDS:
+            choices = ", ".join(repr(k) for k in KINDS)
+            raise ValueError(f"DataSpec.kind must be one of {choices}, got {self.kind!r}")
         object.__setattr__(self, "shape", tuple(int(d) for d in self.shape))
+        if self.kind in ("paired", "unpaired"):
+            if self.target_shape is None:
+                raise ValueError(f"DataSpec of kind {self.kind!r} needs target_shape (the second image's shape)")
+            object.__setattr__(self, "target_shape", tuple(int(d) for d in self.target_shape))
+        elif self.target_shape is not None:
+            raise ValueError(
+                f"DataSpec.target_shape applies to 'paired'/'unpaired' sets only, "
+                f"not kind {self.kind!r}; got {self.target_shape!r}"
+            )
+
+    def __repr__(self) -> str:
+        # Same repr as before target_shape existed when it is unset.
+        tail = f", target_shape={self.target_shape!r}" if self.target_shape is not None else ""
+        return (
+            f"DataSpec(name={self.name!r}, kind={self.kind!r}, shape={self.shape!r}, "
+            f"num_classes={self.num_classes!r}{tail})"
+        )
 
     @property
     def has_labels(self) -> bool:
@@ -56,6 +96,16 @@ class DataSpec:
             True
         """
         return self.num_classes is not None
+
+    @property
+    def is_two_sided(self) -> bool:
+        """``True`` for ``"paired"`` and ``"unpaired"`` sets (elements are image 2-tuples).
+
+        Example:
+            >>> DataSpec("digits", "image", (16, 16, 1), 10).is_two_sided
+            False
+        """
+        return self.kind in ("paired", "unpaired")
 
 
 class DataError(ValueError):

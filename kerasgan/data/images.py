@@ -24,6 +24,7 @@ __all__ = [
     "IMAGE_EXTENSIONS",
     "digits_arrays",
     "digits_spec",
+    "digits_images",
     "load_digits",
     "list_images",
     "folder_spec",
@@ -114,6 +115,39 @@ def digits_spec(image_size=None, channels=None) -> DataSpec:
     return DataSpec("digits", "image", (size, size, c), 10)
 
 
+def digits_images(split: str = "train", image_size=None, channels=None) -> Tuple[np.ndarray, np.ndarray]:
+    """Digits of one split in memory, resized and scaled like :func:`load_digits` yields them.
+
+    The 8x8 images are resized bilinearly to ``image_size`` (unchanged at
+    8), ``channels=3`` repeats the grey channel, and values are mapped to
+    [-1, 1]. The digit-derived sets (``digits-edges``, ``digits-rotated``,
+    ...) start from these arrays.
+
+    Args:
+        split: ``"train"``, ``"test"`` or ``"all"``.
+        image_size: Side length (default 16).
+        channels: 1 (default) or 3.
+
+    Returns:
+        ``(images, labels)``: float32 ``(N, S, S, C)`` in [-1, 1] and int32
+        ``(N,)`` in 0..9.
+
+    Example:
+        >>> x, y = digits_images("test", 8)
+        >>> x.shape, float(x.min()), float(x.max())
+        ((360, 8, 8, 1), -1.0, 1.0)
+    """
+    spec = digits_spec(image_size, channels)
+    size, c = spec.shape[0], spec.shape[2]
+    images, labels = digits_arrays(split)
+    x = tf.constant(images[..., None])
+    if size != 8:
+        x = tf.image.resize(x, (size, size), method="bilinear")
+    if c == 3:
+        x = tf.image.grayscale_to_rgb(x)
+    return pipeline.to_model_range(x).numpy(), labels
+
+
 def load_digits(
     batch_size: int,
     *,
@@ -151,15 +185,7 @@ def load_digits(
         >>> x.shape
         TensorShape([8, 16, 16, 1])
     """
-    spec = digits_spec(image_size, channels)
-    size, c = spec.shape[0], spec.shape[2]
-    images, labels = digits_arrays(split)
-    x = tf.constant(images[..., None])
-    if size != 8:
-        x = tf.image.resize(x, (size, size), method="bilinear")
-    if c == 3:
-        x = tf.image.grayscale_to_rgb(x)
-    x = pipeline.to_model_range(x).numpy()
+    x, labels = digits_images(split, image_size, channels)
     ds = tf.data.Dataset.from_tensor_slices((x, labels) if with_labels else x)
     return pipeline.finalize(
         ds,

@@ -10,7 +10,10 @@ from __future__ import annotations
 import numbers
 from typing import Optional
 
+import numpy as np
 import tensorflow as tf
+
+from kerasgan.data.base import DataError
 
 __all__ = [
     "IMAGE_CHANNELS",
@@ -20,6 +23,7 @@ __all__ = [
     "check_channels",
     "check_epoch_size",
     "check_split",
+    "check_labels",
     "to_unit_range_float",
     "convert_channels",
     "center_crop_square",
@@ -158,6 +162,62 @@ def check_split(split, allowed, name: str) -> str:
         choices = ", ".join(repr(s) for s in allowed)
         raise ValueError(f"split for data set {name!r} must be one of {choices}; got {split!r}")
     return split
+
+
+def check_labels(labels, num_classes) -> np.ndarray:
+    """Validate class labels: integers in ``[0, num_classes)``.
+
+    Call it on eager values (numpy arrays, lists, eager tensors) -- e.g. on
+    a batch from :func:`kerasgan.data.load` with ``with_labels=True`` before
+    training a conditional model -- to fail early with a readable message
+    instead of an out-of-range embedding lookup or one-hot.
+
+    Args:
+        labels: Array-like of labels, any shape.
+        num_classes: Number of classes (int >= 1), e.g. ``spec(name).num_classes``.
+
+    Returns:
+        The labels as an int32 numpy array of the same shape.
+
+    Raises:
+        ValueError: ``num_classes`` is not an int >= 1.
+        DataError (a ``ValueError``): labels are not integers, or some lie
+            outside ``[0, num_classes)``; the message names the bad values
+            and the valid range.
+
+    Example:
+        >>> check_labels([0, 3, 9], 10)
+        array([0, 3, 9], dtype=int32)
+        >>> check_labels([0, 10, -1], 10)
+        Traceback (most recent call last):
+        ...
+        kerasgan.data.base.DataError: 2 of 3 labels are outside the class range [0, 10) ...
+    """
+    if not _is_int(num_classes) or num_classes < 1:
+        raise ValueError(f"num_classes must be an int >= 1, got {num_classes!r}")
+    num_classes = int(num_classes)
+    if isinstance(labels, tf.Tensor):
+        labels = labels.numpy()  # symbolic tensors raise here: eager values only
+    arr = np.asarray(labels)
+    if arr.dtype == bool or not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise DataError(f"labels must be integers in [0, {num_classes}), got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.floating):
+        finite = np.isfinite(arr)
+        non_int = ~finite | (np.floor(np.where(finite, arr, 0)) != arr)
+        if np.any(non_int):
+            bad = np.unique(arr[non_int])[:10]
+            raise DataError(
+                f"labels must be integers in [0, {num_classes}); got non-integer values {bad.tolist()}"
+            )
+    bad_mask = (arr < 0) | (arr >= num_classes)
+    if np.any(bad_mask):
+        bad = np.unique(arr[bad_mask])
+        shown = ", ".join(str(v) for v in bad[:10].tolist()) + (", ..." if bad.size > 10 else "")
+        raise DataError(
+            f"{int(bad_mask.sum())} of {arr.size} labels are outside the class range "
+            f"[0, {num_classes}) (valid: 0..{num_classes - 1}); bad values: {shown}"
+        )
+    return arr.astype(np.int32)
 
 
 def to_unit_range_float(image: tf.Tensor) -> tf.Tensor:

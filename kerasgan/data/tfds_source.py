@@ -118,12 +118,14 @@ def image_label_keys(builder) -> Tuple[str, Optional[str]]:
 def _not_prepared(builder, name: str) -> DatasetNotPreparedError:
     root = getattr(builder, "data_dir_root", None) or os.path.dirname(str(builder.data_dir))
     short = builder.name
+    config = getattr(builder, "builder_config", None)
+    full = f"{short}/{config.name}" if config is not None and getattr(config, "name", None) else short
     return DatasetNotPreparedError(
         f"tensorflow_datasets data set {name!r} is not prepared: no data in {builder.data_dir} "
         f"(data_dir={str(root)!r}). kerasgan never downloads (it runs with download=False).\n"
         "To prepare it, on a machine with internet access run\n"
-        f"    tfds build {short} --data_dir DIR\n"
-        f"(or: python -c \"import tensorflow_datasets as tfds; tfds.builder('{short}', "
+        f"    tfds build {full} --data_dir DIR\n"
+        f"(or: python -c \"import tensorflow_datasets as tfds; tfds.builder('{full}', "
         "data_dir='DIR').download_and_prepare()\"),\n"
         f"then copy DIR/{short} to this machine and pass data_dir=DIR "
         "(CLI: --data-dir DIR) or set TFDS_DATA_DIR=DIR."

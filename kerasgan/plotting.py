@@ -2,6 +2,8 @@
 
 - :func:`save_image_grid`: a grid of NHWC images in ``[-1, 1]``, upscaled with
   nearest-neighbour so that 16x16 digits stay visible.
+- :func:`save_image_groups`: groups of images side by side (``[input | output]``
+  of image-to-image models), several groups a row.
 - :func:`save_scatter`: 2-D points rasterised onto a canvas with axes, ticks and
   (optionally) the true mode centres, for the ``ring8`` / ``grid25`` benchmarks.
 
@@ -25,11 +27,21 @@ import tempfile
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-__all__ = ["atomic_path", "grid_layout", "save_image_grid", "save_scatter", "nice_ticks"]
+__all__ = [
+    "atomic_path",
+    "grid_layout",
+    "group_layout",
+    "save_image_grid",
+    "save_image_groups",
+    "save_scatter",
+    "nice_ticks",
+]
 
 #: Images smaller than this (in pixels) are upscaled by an integer factor.
 MIN_TILE_PIXELS = 64
 GRID_PADDING = 2
+#: Pixels between two groups of :func:`save_image_groups` on one row.
+GROUP_GAP = 10
 _BACKGROUND = (255, 255, 255)
 _GRID_BACKGROUND = (40, 40, 40)
 _POINT_COLOR = np.array([31, 119, 180], dtype=np.float32)  # blue
@@ -154,6 +166,99 @@ def save_image_grid(images, path, nrow=None, scale=None):
         x = pad + c * (layout["tile_width"] + pad)
         tile = image.repeat(s, axis=0).repeat(s, axis=1)
         canvas[y : y + tile.shape[0], x : x + tile.shape[1]] = tile
+    _save_png(Image.fromarray(canvas, "RGB"), path)
+    return os.fspath(path)
+
+
+def group_layout(n, per_group, height, width, groups_per_row=None, scale=None,
+                 padding=GRID_PADDING, gap=GROUP_GAP):
+    """Geometry of the picture :func:`save_image_groups` draws.
+
+    Args:
+        n: number of groups.
+        per_group: images side by side in one group.
+        height, width: size of one image in pixels.
+        groups_per_row: groups per row (default ``ceil(sqrt(n / per_group))``,
+            which makes the picture about square).
+        scale: integer upscaling factor (default as in :func:`grid_layout`).
+        padding: pixels between the images of a group, between rows and around.
+        gap: pixels between two groups on a row.
+
+    Returns:
+        dict with ``groups_per_row``, ``rows``, ``scale``, ``tile_height``,
+        ``tile_width``, ``group_width``, ``width`` and ``height``.
+    """
+    n, per_group = int(n), int(per_group)
+    if n < 1 or per_group < 1:
+        raise ValueError(f"Need at least one group of one image, got {n} groups of {per_group}.")
+    cols = int(groups_per_row) if groups_per_row else math.ceil(math.sqrt(n / per_group))
+    if cols < 1:
+        raise ValueError(f"groups_per_row must be a positive integer, got {groups_per_row!r}.")
+    cols = min(cols, n)
+    rows = math.ceil(n / cols)
+    if scale is None:
+        scale = max(1, math.ceil(MIN_TILE_PIXELS / max(height, width)))
+    tile_h, tile_w = height * scale, width * scale
+    group_w = per_group * tile_w + (per_group - 1) * padding
+    return {
+        "groups_per_row": cols,
+        "rows": rows,
+        "scale": int(scale),
+        "tile_height": tile_h,
+        "tile_width": tile_w,
+        "group_width": group_w,
+        "width": cols * group_w + (cols - 1) * gap + 2 * padding,
+        "height": rows * tile_h + (rows + 1) * padding,
+    }
+
+
+def _column_images(column):
+    if isinstance(column, (list, tuple)):
+        return np.concatenate([_to_uint8_images(part) for part in column], axis=0)
+    return _to_uint8_images(column)
+
+
+def save_image_groups(columns, path, groups_per_row=None, scale=None):
+    """Writes groups of images shown side by side, e.g. [input | output | target].
+
+    Group ``i`` is ``(columns[0][i], columns[1][i], ...)``; groups fill rows
+    left to right with a wider gap between groups than inside one.
+
+    Args:
+        columns: sequence of image arrays ``(N, H, W, C)`` (C in {1, 3}, values
+            in ``[-1, 1]``), one per position in the group; a column may also
+            be a list of such arrays (concatenated, e.g. CycleGAN's A and B
+            inputs with different channel counts). Every column holds N
+            images of the same height and width.
+        path: output ``.png`` path (written atomically).
+        groups_per_row: groups per row (default: about square picture).
+        scale: integer nearest-neighbour upscaling (default: tiles of at least
+            :data:`MIN_TILE_PIXELS` pixels).
+
+    Returns:
+        The path written.
+    """
+    columns = [_column_images(column) for column in columns]
+    if not columns:
+        raise ValueError("save_image_groups needs at least one column of images.")
+    n, h, w, _ = columns[0].shape
+    for column in columns[1:]:
+        if column.shape[:3] != (n, h, w):
+            raise ValueError(
+                f"Every column needs {n} images of {h}x{w}; got shape {column.shape[:3]}."
+            )
+    layout = group_layout(n, len(columns), h, w, groups_per_row=groups_per_row, scale=scale)
+    s, pad = layout["scale"], GRID_PADDING
+    canvas = np.empty((layout["height"], layout["width"], 3), dtype=np.uint8)
+    canvas[...] = _GRID_BACKGROUND
+    for i in range(n):
+        r, c = divmod(i, layout["groups_per_row"])
+        y = pad + r * (layout["tile_height"] + pad)
+        x0 = pad + c * (layout["group_width"] + GROUP_GAP)
+        for j, column in enumerate(columns):
+            x = x0 + j * (layout["tile_width"] + pad)
+            tile = column[i].repeat(s, axis=0).repeat(s, axis=1)
+            canvas[y : y + tile.shape[0], x : x + tile.shape[1]] = tile
     _save_png(Image.fromarray(canvas, "RGB"), path)
     return os.fspath(path)
 

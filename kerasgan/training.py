@@ -6,11 +6,14 @@ This is the logic behind ``kerasgan train``; the CLI only parses flags into a
     OUT/
       config.yaml             the resolved config (re-runnable with --config)
       model.keras             final model (generator, discriminator, optimizers)
-      samples.png             final samples (image grid, or scatter for 2-D points)
+      samples.png             final samples: image grid (one row per class for cgan and
+                              acgan, per category for infogan), [input | output] groups
+                              of a fixed data batch for pix2pix / cyclegan / stargan,
+                              or a scatter for 2-D points
       metrics.json            2-D data only: mode coverage of 2500 samples
       checkpoints/last.keras  model after the last finished epoch
       checkpoints/state.json  {"epoch": N, "config": {...}, "history": {...}}
-      samples/epoch_001.png   samples from a fixed seed after every epoch
+      samples/epoch_001.png   samples from a fixed seed (or batch) after every epoch
       logs/                   TensorBoard event files
 
 Every file is written atomically (temporary file in the same folder, then
@@ -46,8 +49,12 @@ __all__ = [
     "TrainResult",
     "CheckpointCallback",
     "SampleCallback",
+    "check_compatible",
     "default_recipe",
     "load_yaml_config",
+    "needs_labels",
+    "preview_batch",
+    "save_run_samples",
     "run_training",
     "read_state",
     "write_json",
@@ -106,14 +113,18 @@ class TrainConfig:
     Attributes:
         family: GAN family name (see ``kerasgan.families.names()``).
         data: data-set name (``ring8``, ``grid25``, ``digits``,
-            ``folder:PATH`` or a tensorflow_datasets name).
+            ``folder:PATH`` or a tensorflow_datasets name; paired sets such as
+            ``digits-edges`` for pix2pix, unpaired ones such as
+            ``digits-rotated`` for cyclegan, ``digits-domains`` for stargan).
+            :func:`check_compatible` says when family and data do not fit.
         epochs: number of epochs (total, also when resuming).
         batch_size: global batch size.
         epoch_size: examples per epoch (``None``: the data set's own size;
             10,000 points for 2-D mixtures).
         image_size: side length images are resized to.
         channels: 1 or 3 image channels.
-        latent_dim: size of ``z`` (``None``: the recipe's, 16 for points, 100 for images).
+        latent_dim: size of ``z`` (``None``: the recipe's, 16 for points, 100 for
+            images; InfoGAN's noise size, 4 / 62; unused by image-to-image families).
         seed: seed of the weights, the data order and the training latents.
         g_lr, d_lr: learning rates that replace the family's defaults (the
             optimizer kind and its other settings stay the family's).
@@ -328,6 +339,58 @@ def load_yaml_config(path):
     return values
 
 
+# ------------------------------------------------------ family / data match
+
+#: What each family trains on: (data kinds, needs class labels, sets to suggest).
+#: Families not listed sample from noise: images or 2-D points, labels unused.
+_FAMILY_DATA = {
+    "cgan": (
+        ("image", "points"),
+        True,
+        "a labelled data set (digits, ring8, grid25, digits-domains, mnist, ...)",
+    ),
+    "acgan": (("image",), True, "a labelled image data set (digits, digits-domains, mnist, ...)"),
+    "infogan": (("image", "points"), False, "images or 2-D points (digits, ring8, grid25, ...)"),
+    "pix2pix": (("paired",), False, "a paired data set (digits-edges, digits-inverse, pairs:PATH)"),
+    "cyclegan": (
+        ("unpaired",),
+        False,
+        "an unpaired data set (digits-rotated, digits-thick, unpaired:PATH, cycle_gan/NAME)",
+    ),
+    "stargan": (
+        ("image",),
+        True,
+        "images labelled with their domain (digits-domains, or a labelled set such as digits)",
+    ),
+}
+_NOISE_DATA = (
+    ("image", "points"),
+    False,
+    "images or 2-D points (digits, ring8, grid25, folder:PATH, a tfds name)",
+)
+#: Families whose models translate images (``model.translate``) instead of sampling noise.
+TRANSLATION_FAMILIES = ("pix2pix", "cyclegan", "stargan")
+
+
+def needs_labels(family_cls):
+    """True when the family trains on ``(x, label)`` batches (cgan, acgan, stargan)."""
+    return bool(getattr(family_cls, "needs_labels", False))
+
+
+def check_compatible(family, data_spec):
+    """Raises a one-line :class:`ConfigError` when ``family`` cannot train on the data.
+
+    Example message: ``pix2pix needs a paired data set (digits-edges,
+    digits-inverse, pairs:PATH); digits is image``.
+    """
+    kinds, labelled, wanted = _FAMILY_DATA.get(family, _NOISE_DATA)
+    kind = data_spec.kind
+    if kind not in kinds:
+        raise ConfigError(f"{family} needs {wanted}; {data_spec.name} is {kind}")
+    if labelled and not data_spec.num_classes:
+        raise ConfigError(f"{family} needs {wanted}; {data_spec.name} is {kind} without labels")
+
+
 # Train steps run per compiled call. Small nets (the 2-D MLPs) spend most of a
 # step in Python dispatch; 32 steps per call made a ring8 epoch several times
 # faster. Keras caps it at one epoch, and every callback here is per epoch.
@@ -347,6 +410,11 @@ def default_recipe(family, data_spec):
     150 epochs (5,850 generator steps) for gan and lsgan (see the closing
     note of the foundation issue for the measured figures).
 
+    Per family: InfoGAN's ``latent_dim`` is its noise size (62 for images,
+    4 for points; the codes are added on top); the image-to-image families
+    (pix2pix, CycleGAN, StarGAN) train with batch 32 on 16 px sets for
+    20 / 15 / 8 epochs, and have no ``latent_dim``.
+
     Args:
         family: family name (or class).
         data_spec: the :class:`kerasgan.data.DataSpec` of the data.
@@ -354,17 +422,48 @@ def default_recipe(family, data_spec):
     Returns:
         dict with ``epochs``, ``batch_size``, ``latent_dim``, ``g_lr``, ``d_lr``.
     """
-    del family  # one recipe per data kind for now; the hook is here to tune per family
+    family = getattr(family, "__name__", family)
+    family = str(family).lower()
+    if family in _TRANSLATION_RECIPES or data_spec.kind in ("paired", "unpaired"):
+        return _translation_recipe(family, data_spec)
+    # InfoGAN's latent_dim is the noise size; the codes come on top (paper: 62 noise values).
+    infogan = family == "infogan"
     if data_spec.kind == "points":
         # 10k points per epoch: 39 steps of 256.
-        return {"epochs": 150, "batch_size": 256, "latent_dim": 16, "g_lr": 1e-3, "d_lr": 1e-3}
+        latent = 4 if infogan else 16
+        return {"epochs": 150, "batch_size": 256, "latent_dim": latent, "g_lr": 1e-3, "d_lr": 1e-3}
+    latent = 62 if infogan else 100
     size = data_spec.shape[0]
     if size <= 16:
-        # digits 16x16: ~1.4k images, ~22 steps per epoch.
-        return {"epochs": 30, "batch_size": 64, "latent_dim": 100, "g_lr": None, "d_lr": None}
+        # digits 16x16: ~1.4k images, ~22 steps per epoch; 1-2 s an epoch on two CPU
+        # cores for the noise and label-conditional families (after compilation).
+        return {"epochs": 30, "batch_size": 64, "latent_dim": latent, "g_lr": None, "d_lr": None}
     if size <= 32:
-        return {"epochs": 20, "batch_size": 64, "latent_dim": 100, "g_lr": None, "d_lr": None}
-    return {"epochs": 10, "batch_size": 64, "latent_dim": 100, "g_lr": None, "d_lr": None}
+        return {"epochs": 20, "batch_size": 64, "latent_dim": latent, "g_lr": None, "d_lr": None}
+    return {"epochs": 10, "batch_size": 64, "latent_dim": latent, "g_lr": None, "d_lr": None}
+
+
+#: Epochs of the image-to-image families on 16 px digits sets (batch 32). Measured
+#: on two busy CPU cores after compilation: pix2pix ~10 s an epoch on digits-edges
+#: (44 steps), CycleGAN ~14 s on digits-rotated (22 steps), StarGAN ~30 s on
+#: digits-domains (44 steps of 5 critic + 1 generator updates): 3-4 minutes a run.
+_TRANSLATION_RECIPES = {"pix2pix": 20, "cyclegan": 15, "stargan": 8}
+
+
+def _translation_recipe(family, data_spec):
+    epochs = _TRANSLATION_RECIPES.get(family, 10)
+    size = data_spec.shape[0]
+    if size <= 16:
+        batch_size = 32
+    elif size <= 64:
+        batch_size, epochs = 16, max(5, epochs // 2)
+    else:
+        # 128-256 px (pairs:, unpaired:, cycle_gan/*): the papers use batch 1.
+        batch_size, epochs = 4, max(5, epochs // 2)
+    # No latent_dim: these generators translate images instead of sampling noise.
+    return {
+        "epochs": epochs, "batch_size": batch_size, "latent_dim": None, "g_lr": None, "d_lr": None
+    }
 
 
 # ------------------------------------------------------------------ file I/O
@@ -449,9 +548,12 @@ def read_state(out_dir):
 # ----------------------------------------------------------------- callbacks
 
 
-def _samples_of(model, data_spec, seed):
-    n = POINT_SAMPLES if data_spec.kind == "points" else IMAGE_SAMPLES
-    return model.generate(n, seed=seed)
+#: Examples in the fixed preview batch that image-to-image pictures translate.
+PREVIEW_EXAMPLES = 8
+#: Samples per class (cgan, acgan) or category (infogan) row of a sample grid.
+SAMPLES_PER_ROW = 8
+#: Most class / category rows drawn in one grid.
+MAX_ROWS = 20
 
 
 def _mixture_centers(data_name):
@@ -461,15 +563,131 @@ def _mixture_centers(data_name):
     return None if mixture is None else mixture.centers
 
 
-def save_samples_png(samples, path, data_spec, title=None):
-    """Writes samples as a scatter (2-D points, with the true modes) or an image grid."""
+def image_samples(model, seed, n=None, labels=None, categories=None):
+    """Image samples and the grid width that shows them best.
+
+    Label-conditional models (cgan, acgan) draw one row per label (every class
+    by default), InfoGAN one row per category; other models ``n`` samples
+    (default :data:`IMAGE_SAMPLES`) in a square grid.
+
+    Args:
+        model: a trained family model with ``generate``.
+        seed: latent seed.
+        n: total number of samples (default: 8 per row, or 64).
+        labels: class labels (cgan, acgan), one row each.
+        categories: categorical codes (infogan), one row each.
+
+    Returns:
+        ``(images, nrow)``; ``nrow`` is ``None`` for a square grid.
+    """
+    num_classes = getattr(model, "num_classes", None)
+    num_categories = getattr(model, "num_categories", None)
+    if num_classes:
+        values, per_row = _codes_in_rows(num_classes, labels, n)
+        return model.generate(len(values), seed=seed, labels=values), per_row
+    if num_categories:
+        values, per_row = _codes_in_rows(num_categories, categories, n)
+        return model.generate(len(values), seed=seed, categories=values), per_row
+    return model.generate(IMAGE_SAMPLES if n is None else int(n), seed=seed), None
+
+
+def _codes_in_rows(count, codes=None, n=None):
+    """Codes in blocks, one grid row each: ``(codes per sample, samples per row)``."""
+    if codes is None:
+        codes = np.arange(min(int(count), MAX_ROWS))
+    codes = np.asarray(codes, dtype="int64").reshape(-1)
+    per_row = SAMPLES_PER_ROW if n is None else math.ceil(int(n) / len(codes))
+    values = np.repeat(codes, per_row)
+    return (values if n is None else values[: int(n)]), per_row
+
+
+def translation_columns(model, preview, direction=None, domains=None):
+    """Columns of an [input | output ...] picture of an image-to-image model.
+
+    Args:
+        model: a pix2pix, CycleGAN or StarGAN model.
+        preview: ``{"source", "target"}`` (paired: input, output, target),
+            ``{"a", "b"}`` (unpaired: a -> G_ab(a), then b -> G_ba(b)) or
+            ``{"x"}`` (images: input, then one output per target domain).
+        direction: CycleGAN direction of ``{"x"}`` inputs (``"ab"`` or ``"ba"``).
+        domains: StarGAN target domains (default: every domain).
+
+    Returns:
+        List of columns; each is an array ``(N, H, W, C)`` or a list of them.
+    """
+    if "source" in preview:
+        source = preview["source"]
+        return [source, model.translate(source), preview["target"]]
+    if "a" in preview:
+        a, b = preview["a"], preview["b"]
+        return [
+            [a, b],
+            [model.translate(a, direction="ab"), model.translate(b, direction="ba")],
+        ]
+    x = preview["x"]
+    num_domains = getattr(model, "num_domains", None)
+    if num_domains:
+        targets = range(num_domains) if domains is None else domains
+        return [x] + [model.translate(x, domains=int(d)) for d in targets]
+    if direction is not None:
+        return [x, model.translate(x, direction=direction)]
+    return [x, model.translate(x)]
+
+
+def preview_batch(config, data_spec, n=PREVIEW_EXAMPLES):
+    """The fixed batch of data that the per-epoch pictures of image-to-image families translate.
+
+    Returns:
+        ``{"source", "target"}`` for paired sets, ``{"a", "b"}`` for unpaired
+        sets, ``{"x"}`` (shuffled with the run's seed so that domains mix) for
+        StarGAN's labelled images, or ``None`` for families that sample noise.
+    """
+    from kerasgan import data as data_module
+
+    if config.family not in TRANSLATION_FAMILIES:
+        return None
+    kwargs = {
+        "image_size": config.image_size,
+        "channels": config.channels,
+        "data_dir": config.data_dir,
+        "drop_remainder": False,
+    }
+    if data_spec.kind in ("paired", "unpaired"):
+        first, second = next(iter(data_module.load(config.data, n, shuffle=False, **kwargs)))
+        keys = ("source", "target") if data_spec.kind == "paired" else ("a", "b")
+        return {keys[0]: np.asarray(first), keys[1]: np.asarray(second)}
+    batch = next(iter(data_module.load(config.data, n, shuffle=True, seed=config.seed, **kwargs)))
+    return {"x": np.asarray(batch)}
+
+
+def save_run_samples(model, path, data_spec, seed, preview=None, title=None):
+    """Writes a run's sample picture and returns what was drawn.
+
+    - image-to-image models (``preview`` given): [input | output ...] groups;
+    - 2-D points: a scatter of :data:`POINT_SAMPLES` samples with the true modes;
+    - images: a grid, one row per class (cgan, acgan) or category (infogan).
+
+    Returns:
+        The generated samples (the 2-D points feed ``metrics.json``).
+    """
     from kerasgan import plotting
 
-    if data_spec.kind == "points" and samples.ndim == 2 and samples.shape[1] == 2:
-        return plotting.save_scatter(
-            samples, path, centers=_mixture_centers(data_spec.name), title=title
-        )
-    return plotting.save_image_grid(samples, path)
+    if preview is not None:
+        columns = translation_columns(model, preview)
+        plotting.save_image_groups(columns, path)
+        return columns[1]
+    if data_spec.kind == "points":
+        samples = model.generate(POINT_SAMPLES, seed=seed)
+        if samples.ndim == 2 and samples.shape[1] == 2:
+            plotting.save_scatter(
+                samples, path, centers=_mixture_centers(data_spec.name), title=title
+            )
+            return samples
+    else:
+        samples, nrow = image_samples(model, seed)
+        plotting.save_image_grid(samples, path, nrow=nrow)
+        return samples
+    raise ValueError(f"cannot draw samples of shape {samples.shape[1:]} as a PNG.")
 
 
 class CheckpointCallback(keras.callbacks.Callback):
@@ -514,23 +732,27 @@ class SampleCallback(keras.callbacks.Callback):
         data_spec: the data set's spec (scatter for points, grid for images).
         seed: seed of the latents (the same every epoch, so pictures compare).
         every: epochs between pictures (0 disables).
+        preview: fixed data batch of image-to-image families
+            (see :func:`preview_batch`); their pictures show input and output.
     """
 
-    def __init__(self, out_dir, data_spec, seed, every=1):
+    def __init__(self, out_dir, data_spec, seed, every=1, preview=None):
         super().__init__()
         self.folder = os.path.join(os.fspath(out_dir), "samples")
         self.data_spec = data_spec
         self.seed = int(seed)
         self.every = int(every)
+        self.preview = preview
 
     def on_epoch_end(self, epoch, logs=None):
         """Draws and saves the samples of epoch ``epoch + 1``."""
         if self.every <= 0 or (epoch + 1) % self.every:
             return
-        samples = _samples_of(self.model, self.data_spec, self.seed)
         path = os.path.join(self.folder, f"epoch_{epoch + 1:03d}.png")
         title = f"{self.data_spec.name}  epoch {epoch + 1}"
-        save_samples_png(samples, path, self.data_spec, title=title)
+        save_run_samples(
+            self.model, path, self.data_spec, self.seed, preview=self.preview, title=title
+        )
 
 
 # ---------------------------------------------------------------------- run
@@ -639,6 +861,7 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
     out_dir = os.fspath(out_dir)
     family_cls = config.family_class()
     data_spec = config.data_spec()
+    check_compatible(config.family, data_spec)
     config = config.resolved(data_spec)
 
     model_path, state_path = checkpoint_paths(out_dir)
@@ -673,7 +896,9 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
             shuffle=True,
             seed=config.seed,
             epoch_size=config.epoch_size,
+            with_labels=needs_labels(family_cls),
         )
+        preview = preview_batch(config, data_spec)
         if state is not None:
             import kerasgan  # noqa: F401  (registers the families for load_model)
 
@@ -704,7 +929,9 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
         sample_seed = config.seed + SAMPLE_SEED_OFFSET
         all_callbacks = [
             CheckpointCallback(out_dir, config, history=(state or {}).get("history")),
-            SampleCallback(out_dir, data_spec, sample_seed, every=config.sample_every),
+            SampleCallback(
+                out_dir, data_spec, sample_seed, every=config.sample_every, preview=preview
+            ),
         ]
         if _tensorboard_installed():
             tensorboard = keras.callbacks.TensorBoard(log_dir=paths["logs"], write_graph=False)
@@ -728,8 +955,14 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
         )
 
         save_model_atomic(model, paths["model"])
-        samples = _samples_of(model, data_spec, sample_seed)
-        save_samples_png(samples, paths["samples"], data_spec, title=f"{data_spec.name}  final")
+        samples = save_run_samples(
+            model,
+            paths["samples"],
+            data_spec,
+            sample_seed,
+            preview=preview,
+            title=f"{data_spec.name}  final",
+        )
         metrics = None
         if data_spec.kind == "points" and data_spec.shape == (2,):
             from kerasgan import metrics as metrics_module

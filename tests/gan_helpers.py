@@ -6,7 +6,7 @@ import tensorflow as tf
 
 from kerasgan import families, nets
 
-FAMILY_NAMES = families.names()
+FAMILY_NAMES = list(families.UNCONDITIONAL)
 LATENT_DIM = 4
 
 

@@ -122,6 +122,21 @@ def test_fresh_run_over_a_checkpoint_needs_overwrite(ring_run, tmp_path, capsys)
         (["--family", "gan", "--data", "ring8", "--epochs", "0"], ["--epochs"]),
         (["--family", "gan", "--data", "ring8", "--mixed-precision", "fp8"], ["mixed_bfloat16"]),
         (["--family", "gan"], ["--data"]),
+        (
+            ["--family", "pix2pix", "--data", "digits"],
+            [
+                (
+                    "pix2pix needs a paired data set (digits-edges, digits-inverse, pairs:PATH); "
+                    "digits is image"
+                )
+            ],
+        ),
+        (
+            ["--family", "cyclegan", "--data", "digits-edges"],
+            ["unpaired", "digits-edges is paired"],
+        ),
+        (["--family", "stargan", "--data", "ring8"], ["digits-domains", "ring8 is points"]),
+        (["--family", "gan", "--data", "digits-inverse"], ["images or 2-D points", "paired"]),
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(tmp_path, capsys, flags, expected):
@@ -188,3 +203,154 @@ def test_python_dash_m_kerasgan_help():
     assert "usage: kerasgan" in proc.stdout
     for command in ("train", "sample"):
         assert command in proc.stdout
+
+
+# ------------------------------------------------- conditional and image-to-image
+
+# One tiny epoch on each family's digits-derived set (no XLA: compiling would
+# cost more than the epoch).
+TINY = ["--epochs", "1", "--epoch-size", "64", "--batch-size", "16", "--image-size", "16",
+        "--no-jit", "--verbose", "0"]
+NEW_FAMILIES = {
+    "cgan": "digits",
+    "acgan": "digits",
+    "infogan": "digits",
+    "pix2pix": "digits-edges",
+    "cyclegan": "digits-rotated",
+    "stargan": "digits-domains",
+}
+
+
+@pytest.fixture(scope="module")
+def new_runs(tmp_path_factory):
+    """``get(family)``: the run folder of one tiny epoch of that family (trained once)."""
+    root = tmp_path_factory.mktemp("families")
+    done = {}
+
+    def get(family):
+        if family not in done:
+            out = root / family
+            code = main(["train", "--family", family, "--data", NEW_FAMILIES[family],
+                         "--out", str(out), *TINY])
+            assert code == 0, family
+            done[family] = out
+        return done[family]
+
+    return get
+
+
+def _png_size(path):
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        return image.size
+
+
+def _grid_size(n, nrow=None):
+    layout = plotting.grid_layout(n, 16, 16, nrow=nrow)
+    return layout["width"], layout["height"]
+
+
+def _groups_size(n, per_group, groups_per_row=None):
+    layout = plotting.group_layout(n, per_group, 16, 16, groups_per_row=groups_per_row)
+    return layout["width"], layout["height"]
+
+
+# What samples.png shows: one row of 8 per class / category, or groups of
+# [input | output ...] for 8 fixed examples of the data set.
+EXPECTED_PICTURE = {
+    "cgan": _grid_size(80, nrow=8),  # 10 digit classes
+    "acgan": _grid_size(80, nrow=8),
+    "infogan": _grid_size(80, nrow=8),  # 10 categories
+    "pix2pix": _groups_size(8, 3),  # input, output, target
+    "cyclegan": _groups_size(16, 2),  # a -> G_ab(a), then b -> G_ba(b)
+    "stargan": _groups_size(8, 4),  # input, then each of the 3 domains
+}
+
+
+@pytest.mark.parametrize("family", sorted(NEW_FAMILIES))
+def test_new_family_trains_one_epoch_through_the_cli(new_runs, family):
+    out = new_runs(family)
+    assert (out / "model.keras").is_file()
+    assert (out / "checkpoints" / "state.json").is_file()
+    assert not (out / "metrics.json").exists()
+    assert _png_size(out / "samples.png") == EXPECTED_PICTURE[family]
+    assert _png_size(out / "samples" / "epoch_001.png") == EXPECTED_PICTURE[family]
+    state = json.loads((out / "checkpoints" / "state.json").read_text())
+    assert state["config"]["family"] == family and state["epoch"] == 1
+
+
+def test_sample_labels_round_trip_and_errors(new_runs, ring_run, tmp_path, capsys):
+    model = str(new_runs("cgan") / "model.keras")
+    png = tmp_path / "labels.png"
+    assert main(["sample", model, "--labels", "0,1,2", "-n", "6", "-o", str(png)]) == 0
+    assert "Wrote 6 samples" in capsys.readouterr().out
+    assert _png_size(png) == _grid_size(6, nrow=2)  # one row per label
+    # A label outside 0..9, a non-integer, --labels on a model without labels.
+    cases = [
+        (["sample", model, "--labels", "3,10", "-o", str(png)], ["--labels 10", "0..9"]),
+        (["sample", model, "--labels", "one", "-o", str(png)], ["--labels", "integers"]),
+        (["sample", str(ring_run / "model.keras"), "--labels", "1", "-o", str(png)],
+         ["label-conditional", "cgan, acgan"]),
+        (["sample", model, "--input", str(tmp_path), "-o", str(png)],
+         ["--input", "pix2pix, cyclegan, stargan", "samples from noise"]),
+    ]
+    for argv, expected in cases:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("kerasgan: error:") and len(err.strip().splitlines()) == 1
+        for text in expected:
+            assert text in err, (argv, err)
+
+
+def test_sample_infogan_categories(new_runs, tmp_path):
+    png = tmp_path / "categories.png"
+    model = str(new_runs("infogan") / "model.keras")
+    argv = ["sample", model, "--categories", "4,7", "-o", str(png)]
+    assert main(argv) == 0
+    assert _png_size(png) == _grid_size(16, nrow=8)  # 8 per category row by default
+
+
+@pytest.fixture(scope="module")
+def input_folder(tmp_path_factory):
+    """Three 24x24 RGB digit pictures: resized and made grey by sample --input."""
+    from kerasgan.data import images
+
+    folder = tmp_path_factory.mktemp("inputs")
+    x, _ = images.digits_images("test", 24, 3)
+    for i in range(3):
+        Image.fromarray(((x[i] + 1) * 127.5).astype("uint8")).save(folder / f"digit_{i}.png")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "family, flags, per_group",
+    [
+        ("pix2pix", [], 2),
+        ("cyclegan", ["--direction", "ba"], 2),
+        ("stargan", ["--domains", "0,2"], 3),
+    ],
+)
+def test_sample_input_translates_a_folder(new_runs, input_folder, tmp_path, capsys, family, flags,
+                                          per_group):
+    png = tmp_path / "translated.png"
+    model = str(new_runs(family) / "model.keras")
+    argv = ["sample", model, "--input", str(input_folder), "-o", str(png), *flags]
+    assert main(argv) == 0
+    assert "Translated 3 images" in capsys.readouterr().out
+    assert _png_size(png) == _groups_size(3, per_group)
+    # A translation model needs --input; flags of other families are refused.
+    for argv, text in [
+        (["sample", model, "-o", str(png)], "--input DIR"),
+        (["sample", model, "--input", str(input_folder), "--labels", "1", "-o", str(png)],
+         "label-conditional"),
+    ]:
+        assert main(argv) == 2
+        assert text in capsys.readouterr().err
+    if family == "stargan":
+        argv = ["sample", model, "--input", str(input_folder), "--domains", "3", "-o", str(png)]
+        assert main(argv) == 2
+        assert "--domains 3" in capsys.readouterr().err
+    if family == "pix2pix":
+        argv = ["sample", model, "--input", str(input_folder), "--direction", "ab", "-o", str(png)]
+        assert main(argv) == 2
+        assert "cyclegan" in capsys.readouterr().err

@@ -109,6 +109,61 @@ def test_learning_rate_overrides_keep_the_optimizer_kind(name):
     assert settings == defaults
 
 
+@pytest.mark.parametrize(
+    "family, name, expected",
+    [
+        (
+            "pix2pix",
+            "digits",
+            (
+                "pix2pix needs a paired data set (digits-edges, digits-inverse, pairs:PATH); "
+                "digits is image"
+            ),
+        ),
+        ("cyclegan", "digits-inverse", "an unpaired data set"),
+        ("stargan", "digits-rotated", "digits-rotated is unpaired"),
+        ("acgan", "ring8", "ring8 is points"),
+        ("wgan_gp", "digits-edges", "digits-edges is paired"),
+        ("infogan", "digits-thick", "images or 2-D points"),
+    ],
+)
+def test_incompatible_family_and_data_are_config_errors(family, name, expected):
+    with pytest.raises(ConfigError) as info:
+        training.check_compatible(family, data.spec(name))
+    assert expected in str(info.value) and "\n" not in str(info.value)
+
+
+def test_compatible_pairs_and_labelled_families():
+    for family, name in [("pix2pix", "digits-edges"), ("cyclegan", "digits-thick"),
+                         ("stargan", "digits-domains"), ("cgan", "ring8"), ("acgan", "digits"),
+                         ("infogan", "grid25"), ("dcgan", "digits-domains")]:
+        training.check_compatible(family, data.spec(name))
+    # Labels without labels: a folder of images has none.
+    spec = data.DataSpec("folder:x", "image", (16, 16, 3))
+    with pytest.raises(ConfigError, match="folder:x is image without labels"):
+        training.check_compatible("cgan", spec)
+    assert [n for n in families.names() if training.needs_labels(families.get(n))] == [
+        "acgan", "cgan", "stargan"
+    ]
+
+
+def test_recipes_of_the_new_families():
+    digits = data.spec("digits")
+    for family in ("cgan", "acgan", "infogan"):
+        recipe = training.default_recipe(family, digits)
+        assert recipe["batch_size"] == 64 and 20 <= recipe["epochs"] <= 30
+    assert training.default_recipe("infogan", digits)["latent_dim"] == 62
+    assert training.default_recipe("infogan", data.spec("ring8"))["latent_dim"] == 4
+    for family, name in [("pix2pix", "digits-edges"), ("cyclegan", "digits-rotated"),
+                         ("stargan", "digits-domains")]:
+        recipe = training.default_recipe(family, data.spec(name))
+        assert recipe["latent_dim"] is None
+        assert 16 <= recipe["batch_size"] <= 32 and 5 <= recipe["epochs"] <= 20
+        assert training.default_recipe(families.get(family), data.spec(name)) == recipe
+    big = training.default_recipe("cyclegan", data.spec("digits-rotated", image_size=128))
+    assert big["batch_size"] < 16
+
+
 # ------------------------------------------------------------- atomic files
 
 
@@ -165,6 +220,47 @@ def test_scatter_draws_points_and_centers(tmp_path):
     with pytest.raises(ValueError, match="N, 2"):
         plotting.save_scatter(np.zeros((3, 3)), tmp_path / "u.png")
     assert plotting.nice_ticks(-1.5, 1.5) == [-1.0, 0.0, 1.0]
+
+
+def test_image_groups_layout_and_mixed_channels(tmp_path):
+    source = -np.ones((5, 8, 8, 1), np.float32)
+    output = np.ones((5, 8, 8, 3), np.float32)
+    path = plotting.save_image_groups([source, output], tmp_path / "g.png", groups_per_row=2)
+    layout = plotting.group_layout(5, 2, 8, 8, groups_per_row=2)
+    assert (layout["groups_per_row"], layout["rows"], layout["scale"]) == (2, 3, 8)
+    with Image.open(path) as image:
+        assert image.size == (layout["width"], layout["height"])
+        pixels = np.asarray(image.convert("RGB"))
+    pad, tile = plotting.GRID_PADDING, layout["tile_width"]
+    assert (pixels[pad, pad] == 0).all()  # first input black
+    assert (pixels[pad, pad + tile + pad] == 255).all()  # its output white
+    second_group = pad + layout["group_width"] + plotting.GROUP_GAP
+    assert (pixels[pad, second_group] == 0).all()
+    # A column may be several arrays (CycleGAN's a and b inputs).
+    plotting.save_image_groups([[source[:2], output[:3]], output], tmp_path / "h.png")
+    with pytest.raises(ValueError, match="Every column needs 5 images"):
+        plotting.save_image_groups([source, output[:4]], tmp_path / "bad.png")
+
+
+def test_pictures_of_conditional_and_translation_models():
+    import family_cases as cases
+
+    cgan = cases.cgan()
+    images, nrow = training.image_samples(cgan, seed=0)
+    assert images.shape == (cases.CLASSES * 8, 16, 16, 1) and nrow == 8
+    images, nrow = training.image_samples(cgan, seed=0, n=5, labels=[2, 0])
+    assert images.shape[0] == 5 and nrow == 3
+    images, nrow = training.image_samples(cases.infogan(), seed=0, categories=[1])
+    assert images.shape[0] == 8 and nrow == 8
+    x = np.zeros((2, 16, 16, 1), np.float32)
+    columns = training.translation_columns(cases.pix2pix(), {"source": x, "target": x})
+    assert len(columns) == 3 and columns[1].shape == x.shape
+    columns = training.translation_columns(cases.cyclegan(), {"a": x, "b": x})
+    assert [len(part) for part in columns[1]] == [2, 2]
+    columns = training.translation_columns(cases.stargan(), {"x": x})
+    assert len(columns) == 1 + cases.CLASSES
+    columns = training.translation_columns(cases.stargan(), {"x": x}, domains=[1])
+    assert len(columns) == 2
 
 
 # --------------------------------------------------------------------- runs

@@ -10,10 +10,24 @@ Usage::
 What is measured
 ----------------
 For each family (``kerasgan.families.names()``) the family's default nets are
-built with ``Family.build_for_data(spec)``: DCGAN nets on ``image-size x
-image-size x 1`` images (default 32x32x1), or with ``--shape points`` the 2-D
-MLP nets. The data is synthetic (uniform in [-1, 1]) in a repeated
-``tf.data.Dataset`` of ``--batch-size`` batches (default 64). One model is built
+built with ``Family.build_for_data(spec)`` on ``image-size x image-size x
+channels`` data (default 32x32x1), or with ``--shape points`` the 2-D MLP nets:
+
+* gan, dcgan, lsgan, wgan, wgan_gp, sngan, infogan: DCGAN-style nets on images;
+* cgan, acgan: conditional DCGAN nets on images with 10 class labels
+  (batches ``(x, label)``; on points cgan gets 8 labels, acgan has no point
+  version and gets an error row);
+* pix2pix: U-Net + conditional PatchGAN on ``(source, target)`` pairs;
+  cyclegan: two ResNet generators + two PatchGANs on unpaired ``(a, b)``;
+  stargan: ResNet generator with a domain input + StarGAN discriminator on
+  ``(x, domain)`` with 3 domains. These three are built like
+  ``build_for_data`` but with ``--translation-filters`` base filters
+  (default 16, instead of 32 below 64 px) so that they run on a CPU; they
+  have no point version.
+
+The data is synthetic (uniform in [-1, 1], labels cycling over the classes) in
+a repeated ``tf.data.Dataset`` of ``--batch-size`` batches (default 64); each
+row's ``data`` says what the family got. One model is built
 per mode (the global mixed-precision policy is set just before building and
 restored right after), then each mode runs in the same process:
 
@@ -36,7 +50,7 @@ of a noisy machine hits every mode alike. Inside each run a callback times from
 the start of the first step to the end of the N-th (the callback reads the
 logs, which waits for the step to finish), so ``fit``'s set-up is excluded. A
 mode's rate is the median over repeats. ``N`` is ``--steps`` (default 4) for
-families with one critic step; families with ``d_steps > 1`` (WGAN, WGAN-GP:
+families with one critic step; families with ``d_steps > 1`` (WGAN, WGAN-GP, StarGAN:
 5 critic updates, i.e. 6 network updates per train step instead of 2) time
 ``max(2, round(N * 2 / (d_steps + 1)))`` train steps so that each window holds
 about the same work (``--no-scale-steps`` turns this off; the row's ``steps``
@@ -205,40 +219,130 @@ def _peak_memory():
         return None
 
 
-def make_spec(shape, image_size):
-    """The tiny data-spec object ``build_for_data`` needs."""
+#: Families that train on labelled batches ``(x, label)`` and their label counts.
+LABELLED = {"cgan": 10, "acgan": 10, "stargan": 3}
+#: Image-to-image families: built here with ``--translation-filters`` base filters.
+TRANSLATION = ("pix2pix", "cyclegan", "stargan")
+#: Families without a 2-D point version (``--shape points`` gives them an error row).
+IMAGE_ONLY = ("acgan",) + TRANSLATION
+
+
+def make_spec(shape, image_size, family=None, channels=1):
+    """The tiny data-spec object ``build_for_data`` needs, for ``family``.
+
+    ``image``: ``image-size x image-size x channels`` images; with 10 labels
+    for cgan/acgan, 3 domain labels for stargan; ``(source, target)`` pairs
+    for pix2pix, unpaired ``(a, b)`` for cyclegan. ``points``: 2-D points (8
+    labels for cgan).
+    """
+    labels = LABELLED.get(family)
     if shape == "points":
-        return types.SimpleNamespace(name="bench-points", kind="points", shape=(2,))
-    if shape == "image":
         return types.SimpleNamespace(
-            name="bench-image", kind="image", shape=(image_size, image_size, 1)
+            name="bench-points", kind="points", shape=(2,),
+            num_classes=8 if labels else None, target_shape=None,
         )
-    raise ValueError(f"--shape must be 'image' or 'points', got {shape!r}")
+    if shape != "image":
+        raise ValueError(f"--shape must be 'image' or 'points', got {shape!r}")
+    image = (image_size, image_size, channels)
+    if family == "pix2pix":
+        return types.SimpleNamespace(
+            name="bench-paired", kind="paired", shape=image, num_classes=None, target_shape=image
+        )
+    if family == "cyclegan":
+        return types.SimpleNamespace(
+            name="bench-unpaired", kind="unpaired", shape=image, num_classes=None,
+            target_shape=image,
+        )
+    return types.SimpleNamespace(
+        name="bench-image", kind="image", shape=image, num_classes=labels, target_shape=None
+    )
+
+
+def describe_spec(spec):
+    """Short text of what a family trains on, e.g. ``image 32x32x1 + 10 labels``."""
+    shape = "x".join(str(d) for d in spec.shape)
+    if spec.kind in ("paired", "unpaired"):
+        return f"{spec.kind} {shape}"
+    text = f"{spec.kind} {shape}"
+    return text + (f" + {spec.num_classes} labels" if spec.num_classes else "")
 
 
 def make_dataset(spec, batch_size, seed=0):
-    """Synthetic uniform[-1, 1] data, batched and repeated forever."""
+    """Synthetic uniform[-1, 1] data in the family's batch structure, repeated forever.
+
+    ``x`` (or ``(x, label)`` when the spec has labels); ``(source, target)``
+    for paired and ``(a, b)`` for unpaired specs.
+    """
     import numpy as np
     import tensorflow as tf
 
     rng = np.random.default_rng(seed)
     n = batch_size * 4
     x = rng.uniform(-1.0, 1.0, size=(n,) + tuple(spec.shape)).astype("float32")
-    ds = tf.data.Dataset.from_tensor_slices(x).batch(batch_size, drop_remainder=True)
+    kind = getattr(spec, "kind", "image")
+    if kind in ("paired", "unpaired"):
+        other = rng.uniform(-1.0, 1.0, size=(n,) + tuple(spec.target_shape)).astype("float32")
+        elements = (x, other)
+    elif getattr(spec, "num_classes", None):
+        elements = (x, (np.arange(n) % spec.num_classes).astype("int32"))
+    else:
+        elements = x
+    ds = tf.data.Dataset.from_tensor_slices(elements).batch(batch_size, drop_remainder=True)
     return ds.cache().repeat().prefetch(2)
 
 
-def build_model(family, mode, spec, seed=0):
+def build_translation(family, spec, base_filters, seed=0):
+    """pix2pix / CycleGAN / StarGAN with the nets of ``build_for_data`` but ``base_filters``."""
+    from kerasgan import families, nets
+
+    size, _, channels = spec.shape
+    if family == "pix2pix":
+        g = nets.unet_generator(
+            image_size=size, in_channels=channels, out_channels=channels, base_filters=base_filters
+        )
+        d = nets.patchgan_discriminator(
+            image_size=size, channels=channels, condition_channels=channels,
+            base_filters=base_filters,
+        )
+        return families.Pix2Pix(g, d, seed=seed)
+    if family == "cyclegan":
+        options = {"image_size": size, "base_filters": base_filters}
+        generator = {"in_channels": channels, "out_channels": channels, **options}
+        critic = {"channels": channels, "norm": "instance", **options}
+        return families.CycleGAN(
+            nets.resnet_generator(name="generator_ab", **generator),
+            nets.resnet_generator(name="generator_ba", **generator),
+            nets.patchgan_discriminator(name="discriminator_a", **critic),
+            nets.patchgan_discriminator(name="discriminator_b", **critic),
+            seed=seed,
+        )
+    k = int(spec.num_classes)
+    g = nets.resnet_generator(
+        image_size=size, in_channels=channels, out_channels=channels, base_filters=base_filters,
+        num_domains=k,
+    )
+    d = nets.stargan_discriminator(
+        image_size=size, channels=channels, num_domains=k, base_filters=base_filters
+    )
+    return families.StarGAN(g, d, k, seed=seed)
+
+
+def build_model(family, mode, spec, seed=0, translation_filters=16):
     """Builds and compiles ``family`` for ``mode`` (policy set only while building)."""
     import keras
 
     from kerasgan import families
 
+    if spec.kind == "points" and family in IMAGE_ONLY:
+        raise ValueError(f"{family} has image nets only; no 2-D point version (use --shape image).")
     policy, jit, eager = MODES[mode]
     previous = keras.mixed_precision.global_policy()
     keras.mixed_precision.set_global_policy(policy)
     try:
-        model = families.get(family).build_for_data(spec, seed=seed)
+        if family in TRANSLATION:
+            model = build_translation(family, spec, translation_filters, seed=seed)
+        else:
+            model = families.get(family).build_for_data(spec, seed=seed)
     finally:
         keras.mixed_precision.set_global_policy(previous)
     model.compile(jit_compile=jit, run_eagerly=eager)
@@ -327,11 +431,15 @@ def bench_family(family, modes, args, spec, ds, log=print):
     """Measures every mode of one family (baseline first); returns the rows."""
     modes = [BASELINE] + [m for m in modes if m != BASELINE]
     rows = {m: _new_row(family, m, args) for m in modes}
+    for row in rows.values():
+        row["data"] = describe_spec(spec)
     models = {}
     for mode in modes:
         row = rows[mode]
         try:
-            model = build_model(family, mode, spec, seed=args.seed)
+            model = build_model(
+                family, mode, spec, seed=args.seed, translation_filters=args.translation_filters
+            )
             row["d_steps"] = int(model.d_steps)
             start = time.perf_counter()
             model.fit(ds, steps_per_epoch=args.warmup_steps, epochs=1, verbose=0, shuffle=False)
@@ -395,13 +503,15 @@ def memory_probe(family, mode, args):
     """Runs one (family, mode) alone; returns its RSS high-water marks (MB)."""
     import tensorflow as tf  # noqa: F401 - imported before the "before" mark
 
-    spec = make_spec(args.shape, args.image_size)
+    spec = make_spec(args.shape, args.image_size, family, args.channels)
     ds = make_dataset(spec, args.batch_size, seed=args.seed)
     if _reset_rss_high_water():
         before = _proc_status_mb("VmRSS")
     else:
         before = _maxrss_mb()
-    model = build_model(family, mode, spec, seed=args.seed)
+    model = build_model(
+        family, mode, spec, seed=args.seed, translation_filters=args.translation_filters
+    )
     steps = args.warmup_steps + args.probe_steps
     model.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
     after = _maxrss_mb()
@@ -419,6 +529,10 @@ def isolated_memory(family, mode, args):
         args.shape,
         "--image-size",
         str(args.image_size),
+        "--channels",
+        str(args.channels),
+        "--translation-filters",
+        str(args.translation_filters),
         "--batch-size",
         str(args.batch_size),
         "--warmup-steps",
@@ -487,6 +601,14 @@ def parse_args(argv=None):
     )
     parser.add_argument("--shape", choices=("image", "points"), default="image")
     parser.add_argument("--image-size", type=int, default=32)
+    parser.add_argument("--channels", type=int, choices=(1, 3), default=1, help="image channels")
+    parser.add_argument(
+        "--translation-filters",
+        type=int,
+        default=16,
+        help="base filters of the pix2pix / cyclegan / stargan nets (their default: 32 "
+        "below 64 px, 64 from 64 px)",
+    )
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument(
         "--steps",
@@ -514,7 +636,9 @@ def parse_args(argv=None):
     parser.add_argument("--_probe", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
-    for name in ("steps", "repeats", "warmup_steps", "batch_size", "probe_steps"):
+    for name in (
+        "steps", "repeats", "warmup_steps", "batch_size", "probe_steps", "translation_filters"
+    ):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1")
     return args
@@ -550,14 +674,16 @@ def main(argv=None):
     if unknown:
         raise SystemExit(f"Unknown mode(s) {unknown}; valid: {', '.join(MODES)}")
 
-    spec = make_spec(args.shape, args.image_size)
-    ds = make_dataset(spec, args.batch_size, seed=args.seed)
     memory_stats = _tf_memory_probe()
 
     rows = []
+    data_shapes = {}
     started = time.perf_counter()
     for family in family_names:
         log(f"[{time.perf_counter() - started:6.0f}s] {family}")
+        spec = make_spec(args.shape, args.image_size, family, args.channels)
+        data_shapes[family] = describe_spec(spec)
+        ds = make_dataset(spec, args.batch_size, seed=args.seed)
         family_rows = bench_family(family, modes, args, spec, ds, log=log)
         if args.isolate:
             for row in family_rows:
@@ -577,8 +703,13 @@ def main(argv=None):
             "modes": [BASELINE] + [m for m in modes if m != BASELINE],
             "baseline": BASELINE,
             "shape": args.shape,
-            "data_shape": list(spec.shape),
+            "data_shape": (
+                [2] if args.shape == "points" else [args.image_size, args.image_size, args.channels]
+            ),
+            "data": data_shapes,
             "image_size": args.image_size if args.shape == "image" else None,
+            "channels": args.channels if args.shape == "image" else None,
+            "translation_filters": args.translation_filters,
             "batch_size": args.batch_size,
             "steps": args.steps,
             "scale_steps": not args.no_scale_steps,

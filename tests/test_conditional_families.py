@@ -54,12 +54,14 @@ def test_fit_logs_the_family_metrics(name):
 
 @pytest.mark.parametrize("name", cases.NAMES)
 def test_save_load_and_resume_are_exact(tmp_path, name):
+    # XLA off: these nets take 10-40 s each to XLA-compile on 2 cores, and the
+    # XLA path is covered by test_fit_logs_the_family_metrics.
     straight = cases.BUILDERS[name]()
-    straight.compile()
+    straight.compile(jit_compile=False)
     straight.fit(cases.dataset(name), epochs=2, verbose=0)
 
     first = cases.BUILDERS[name]()
-    first.compile()
+    first.compile(jit_compile=False)
     first.fit(cases.dataset(name), epochs=1, verbose=0)
     first.save(tmp_path / "ckpt.keras")
     resumed = keras.models.load_model(tmp_path / "ckpt.keras")
@@ -78,7 +80,7 @@ def test_save_load_and_resume_are_exact(tmp_path, name):
 def test_mixed_precision_trains(policy, policy_name, name):
     policy(policy_name)
     model = cases.BUILDERS[name]()
-    model.compile()
+    model.compile(jit_compile=False)  # XLA + mixed precision: tests/test_gan_core.py
     scaled = isinstance(model.g_optimizer, keras.optimizers.LossScaleOptimizer)
     assert scaled == (policy_name == "mixed_float16")
     before = snapshot(model.generator_networks())

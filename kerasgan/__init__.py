@@ -18,10 +18,25 @@ if _keras.backend.backend() != "tensorflow":
         "Set KERAS_BACKEND=tensorflow before importing keras."
     )
 
-from kerasgan import core, data, families, metrics, nets  # noqa: E402
+from kerasgan import callbacks, core, data, families, layers, metrics, nets  # noqa: E402
 from kerasgan.core import GAN  # noqa: E402
-from kerasgan.families import DCGAN, LSGAN, SNGAN, WGAN, WGANGP  # noqa: E402
+from kerasgan.families import (  # noqa: E402
+    ACGAN,
+    CGAN,
+    DCGAN,
+    LSGAN,
+    SNGAN,
+    WGAN,
+    WGANGP,
+    CycleGAN,
+    InfoGAN,
+    Pix2Pix,
+    StarGAN,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["DCGAN", "GAN", "LSGAN", "SNGAN", "WGAN", "WGANGP", "core", "data", "families", "metrics", "nets"]
+__all__ = [
+    "ACGAN", "CGAN", "CycleGAN", "DCGAN", "GAN", "InfoGAN", "LSGAN", "Pix2Pix", "SNGAN", "StarGAN",
+    "WGAN", "WGANGP", "callbacks", "core", "data", "families", "layers", "metrics", "nets",
+]

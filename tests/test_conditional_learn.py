@@ -36,7 +36,7 @@ def trained(name, epochs, **build):
     keras.utils.set_random_seed(0)
     model = families.get(name).build_for_data(data.spec("digits", image_size=SIZE), seed=0, **build)
     model.compile()
-    labelled = getattr(model, "needs_labels", False)
+    labelled = model.needs_labels
     model.fit(data.load("digits", image_size=SIZE, batch_size=64, seed=0, with_labels=labelled),
               epochs=epochs, verbose=0)
     return model

@@ -72,6 +72,9 @@ class AdversarialModel(keras.Model):
     generator_keys: tuple = ("generator",)
     #: Attribute names of the networks the discriminator optimizer trains.
     discriminator_keys: tuple = ("discriminator",)
+    #: Whether the family trains on labelled batches (data loaded with
+    #: ``with_labels=True``).
+    needs_labels = False
     #: Names of the logged loss terms (keys of the terms dicts).
     metric_names: tuple = ("d_loss", "g_loss")
 

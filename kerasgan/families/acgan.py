@@ -26,7 +26,6 @@ class ACGAN(_LabelConditional):
         **kwargs: see :class:`kerasgan.core.GAN`.
     """
 
-    needs_labels = True
     metric_names = ("d_loss", "g_loss", "d_class_loss", "g_class_loss")
 
     def __init__(self, generator, discriminator, num_classes, latent_dim=None, *, class_weight=1.0, **kwargs):

@@ -23,6 +23,8 @@ def _unpack_labelled(model, data):
 class _LabelConditional(GAN):
     """Shared by label-conditional families: labelled batches, G(z, label), generate(labels=...)."""
 
+    needs_labels = True
+
     def __init__(self, generator, discriminator, num_classes, latent_dim=None, **kwargs):
         self.num_classes = int(num_classes)
         if self.num_classes < 2:
@@ -102,7 +104,6 @@ class CGAN(_LabelConditional):
         **kwargs: see :class:`kerasgan.core.GAN`.
     """
 
-    needs_labels = True
 
     def __init__(self, generator, discriminator, num_classes, latent_dim=None, *, mismatch_term=True, **kwargs):
         self.mismatch_term = bool(mismatch_term)

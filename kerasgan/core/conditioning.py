@@ -48,3 +48,22 @@ def batched_numpy(fn, inputs, batch_size):
         for i in range(0, n, batch_size)
     ]
     return np.concatenate(outputs, axis=0).astype("float32")
+
+
+def labelled_num_classes(data_spec):
+    """Class count of a labelled data spec, with a clear error for unlabelled sets."""
+    if not data_spec.num_classes:
+        raise ValueError(
+            f"Data set {data_spec.name!r} has no labels; conditional families need a labelled set "
+            "(e.g. digits, ring8, mnist, digits-domains)."
+        )
+    return int(data_spec.num_classes)
+
+
+def image_shape_of(data_spec):
+    """(H, W, C) of an image data spec, with a clear error for other kinds."""
+    if data_spec.kind != "image":
+        raise ValueError(
+            f"Data set {data_spec.name!r} is {data_spec.kind!r}; this family needs labelled images."
+        )
+    return data_spec.shape

@@ -2,9 +2,9 @@
 
 import keras
 
-from kerasgan.core.conditioning import class_cross_entropy
+from kerasgan.core.conditioning import class_cross_entropy, image_shape_of, labelled_num_classes
 from kerasgan.core.reduction import replica_mean
-from kerasgan.families.cgan import _LabelConditional, _image_shape, _num_classes
+from kerasgan.families.cgan import _LabelConditional
 
 
 @keras.saving.register_keras_serializable(package="kerasgan")
@@ -68,8 +68,8 @@ class ACGAN(_LabelConditional):
         """Conditional DCGAN generator and an ACGAN discriminator for images."""
         from kerasgan import nets
 
-        k = _num_classes(data_spec)
-        size, _, channels = _image_shape(data_spec)
+        k = labelled_num_classes(data_spec)
+        size, _, channels = image_shape_of(data_spec)
         latent_dim = latent_dim or 100
         g = nets.conditional_dcgan_generator(latent_dim=latent_dim, num_classes=k, image_size=size, channels=channels)
         d = nets.acgan_discriminator(image_size=size, channels=channels, num_classes=k)

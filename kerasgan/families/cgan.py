@@ -3,7 +3,13 @@
 import keras
 import numpy as np
 
-from kerasgan.core.conditioning import as_labels, batched_numpy, check_label_range
+from kerasgan.core.conditioning import (
+    as_labels,
+    batched_numpy,
+    check_label_range,
+    image_shape_of,
+    labelled_num_classes,
+)
 from kerasgan.core.gan import GAN
 from kerasgan.core.reduction import replica_mean
 
@@ -148,7 +154,7 @@ class CGAN(_LabelConditional):
         """Conditional MLP nets for points, conditional DCGAN nets for images."""
         from kerasgan import nets
 
-        k = _num_classes(data_spec)
+        k = labelled_num_classes(data_spec)
         if data_spec.kind == "points":
             latent_dim = latent_dim or 2
             dim = data_spec.shape[-1]
@@ -156,26 +162,10 @@ class CGAN(_LabelConditional):
             d = nets.conditional_mlp_discriminator(input_dim=dim, num_classes=k, mode=discriminator_mode)
         else:
             latent_dim = latent_dim or 100
-            size, _, channels = _image_shape(data_spec)
+            size, _, channels = image_shape_of(data_spec)
             g = nets.conditional_dcgan_generator(latent_dim=latent_dim, num_classes=k, image_size=size, channels=channels)
             d = nets.conditional_dcgan_discriminator(
                 image_size=size, channels=channels, num_classes=k, mode=discriminator_mode
             )
         return cls(g, d, k, latent_dim=latent_dim, **kwargs)
 
-
-def _num_classes(data_spec):
-    if not data_spec.num_classes:
-        raise ValueError(
-            f"Data set {data_spec.name!r} has no labels; conditional families need a labelled set "
-            "(e.g. digits, ring8, mnist, digits-domains)."
-        )
-    return int(data_spec.num_classes)
-
-
-def _image_shape(data_spec):
-    if data_spec.kind != "image":
-        raise ValueError(
-            f"Data set {data_spec.name!r} is {data_spec.kind!r}; this family needs labelled images."
-        )
-    return data_spec.shape

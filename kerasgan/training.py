@@ -434,7 +434,12 @@ def default_recipe(family, data_spec):
         # after 100 epochs; 23/25, 69% after 300).
         latent = 4 if infogan else 16
         epochs = 300 if data_spec.name == "grid25" else 150
-        return {"epochs": epochs, "batch_size": 256, "latent_dim": latent, "g_lr": 1e-3, "d_lr": 1e-3}
+        lr = 1e-3
+        if family == "wgan_gp":
+            # At 1e-3 the critic overshoots; ring8, seed 0: lr 3e-4 gave 7/8
+            # modes, 6% high quality in 150 epochs and 8/8, 37% in 300.
+            lr, epochs = 3e-4, 300
+        return {"epochs": epochs, "batch_size": 256, "latent_dim": latent, "g_lr": lr, "d_lr": lr}
     latent = 62 if infogan else 100
     size = data_spec.shape[0]
     if size <= 16:

@@ -553,8 +553,28 @@ def _cmd_eval(args):
 
 # -------------------------------------------------------------------- main
 
-#: Subcommand registrars, in help order (eval, export, serve, zoo will join).
-_SUBCOMMANDS = (_add_train, _add_sample, _add_eval)
+def _add_export(subparsers):
+    from kerasgan.export.command import register
+
+    register(subparsers)
+
+
+def _add_serve(subparsers):
+    from kerasgan.serving.command import register
+
+    register(subparsers)
+
+
+def _add_zoo(subparsers):
+    from kerasgan.zoo.command import register
+
+    register(subparsers)
+
+
+#: Subcommand registrars, in help order. The export, serve and zoo commands live
+#: with their packages (``kerasgan/<package>/command.py``, a ``register(subparsers)``
+#: that imports nothing heavy at module level).
+_SUBCOMMANDS = (_add_train, _add_sample, _add_eval, _add_export, _add_serve, _add_zoo)
 
 
 def build_parser():

@@ -1,0 +1,1 @@
+"""kerasgan.export (being built)."""

@@ -1,0 +1,1 @@
+"""kerasgan.serving (being built)."""

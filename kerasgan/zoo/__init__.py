@@ -1,0 +1,1 @@
+"""kerasgan.zoo (being built)."""

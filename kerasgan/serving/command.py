@@ -1,13 +1,147 @@
-"""``kerasgan serve``: placeholder until the serve package lands (issue 5, serving)."""
+"""``kerasgan serve``: serve exported models over TF Serving's REST and gRPC APIs."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def _port(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port 0..65535 (0: any free port), got {text!r}")
+    return value
+
+
+def _seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected seconds >= 0, got {text!r}")
+    return value
 
 
 def register(subparsers):
-    """Registers ``kerasgan serve`` (placeholder that reports it is not built yet)."""
+    """Registers ``kerasgan serve`` on the CLI's subparsers (imports nothing heavy)."""
+    p = subparsers.add_parser(
+        "serve",
+        help="serve exported models with TF Serving's REST and gRPC APIs (no Docker needed)",
+        description=(
+            "Serve a model folder written by 'kerasgan export' (or any TF Serving model "
+            "folder: BASE/NAME/VERSION/saved_model.pb, BASE/VERSION/..., optional "
+            "BASE/models.config) with the REST and gRPC APIs of TensorFlow Serving. New "
+            "versions are picked up while running. Stop with Ctrl-C or SIGTERM."
+        ),
+    )
+    p.add_argument("base", metavar="BASE", help="export folder (model repository)")
+    p.add_argument("--rest-port", type=_port, default=8501, help="REST port (8501; 0: any free)")
+    p.add_argument("--grpc-port", type=_port, default=8500, help="gRPC port (8500; 0: any free)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="interface to bind (127.0.0.1; 0.0.0.0 for every interface)")
+    p.add_argument("--model-config-file", metavar="FILE", default=None,
+                   help="ModelServerConfig text file (default: BASE/models.config if present)")
+    p.add_argument("--poll-seconds", type=_seconds, default=2.0,
+                   help="seconds between checks for new/removed versions (2; 0: never)")
+    p.add_argument("--enable-batching", action="store_true",
+                   help="merge concurrent requests into batches (on by itself when "
+                   "BASE/batching_parameters.txt exists)")
+    p.add_argument("--batching-parameters-file", metavar="FILE", default=None,
+                   help="BatchingParameters text file (default: BASE/batching_parameters.txt)")
+    p.add_argument("--container-base", metavar="PATH", default=None,
+                   help="do not serve: rewrite BASE/models.config with base paths under PATH "
+                   "(e.g. /models) for the tensorflow/serving Docker image, then exit")
+    p.set_defaults(handler=_cmd_serve)
+
+
+def _cmd_serve(args):
+    import os
+
     from kerasgan.cli import CLIError
 
-    def _not_built(args):
-        raise CLIError("kerasgan serve is not built yet")
+    if not os.path.isdir(args.base):
+        raise CLIError(f"model folder {args.base!r} not found (or not a folder); export a model "
+                       "first: kerasgan export MODEL.keras BASE --name NAME")
+    if args.container_base is not None:
+        from kerasgan.serving.config import write_models_config
 
-    subparsers.add_parser("serve", help="serve a generator (not built yet)").set_defaults(
-        handler=_not_built
+        path = write_models_config(args.base, container_base=args.container_base)
+        print(f"Wrote {path} for a container that mounts {args.base} at {args.container_base}")
+        return 0
+    for flag, path in (("--model-config-file", args.model_config_file),
+                       ("--batching-parameters-file", args.batching_parameters_file)):
+        if path is not None and not os.path.isfile(path):
+            raise CLIError(f"{flag} {path!r}: file not found.")
+    from kerasgan.serving.config import model_entries
+    from kerasgan.serving.server import ModelServer
+
+    entries = model_entries(args.base, args.model_config_file)
+    if not entries:
+        raise CLIError(
+            f"no models in {args.base!r}: expected {args.base}/NAME/VERSION/saved_model.pb, "
+            f"{args.base}/VERSION/saved_model.pb or a models.config; export one with "
+            "kerasgan export."
+        )
+    server = ModelServer(
+        args.base, rest_port=args.rest_port, grpc_port=args.grpc_port, host=args.host,
+        model_config_file=args.model_config_file, poll_seconds=args.poll_seconds,
+        enable_batching=args.enable_batching,
+        batching_parameters_file=args.batching_parameters_file,
     )
+    try:
+        server.start()
+    except OSError as error:
+        raise CLIError(f"{error}; pick other ports with --rest-port / --grpc-port (0: any free).")
+    try:
+        _report(server, entries)
+        _wait_for_stop()
+    finally:
+        server.stop()
+    print("kerasgan serve: stopped", flush=True)
+    return 0
+
+
+def _report(server, entries):
+    print(f"Serving {len(entries)} model(s) from {server.base}", flush=True)
+    for entry in entries:
+        states = ", ".join(
+            f"v{s.version} {s.state}" + (f" ({s.error_message})" if s.error_message else "")
+            for s in server.repository.status(entry.name)
+        ) if entry.name in server.repository.model_names and _known(server, entry.name) else \
+            "no versions yet"
+        print(f"  {entry.name}: {states}", flush=True)
+    print(f"REST: {server.rest_url}/v1/models/NAME[:predict]", flush=True)
+    print(f"gRPC: {server.grpc_target}", flush=True)
+    print("Press Ctrl-C (or send SIGTERM) to stop.", flush=True)
+
+
+def _known(server, name):
+    from kerasgan.serving.errors import ServingError
+
+    try:
+        server.repository.status(name)
+        return True
+    except ServingError:
+        return False
+
+
+def _wait_for_stop():
+    """Blocks until Ctrl-C or SIGTERM (SIGTERM handled only in the main thread)."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,258 @@
+"""Which models and versions to serve: ``models.config`` files, folder discovery, policies.
+
+A model repository is a folder laid out like TF Serving expects::
+
+    BASE/models.config                 # optional ModelServerConfig (text proto)
+    BASE/batching_parameters.txt       # optional BatchingParameters (text proto)
+    BASE/NAME/VERSION/saved_model.pb   # integer VERSION folders; ".tmp-*" are ignored
+
+Without a ``models.config`` every sub-folder of ``BASE`` holding integer version
+folders is a model served with the "latest" policy, and ``BASE`` itself may be one
+model's folder (``BASE/VERSION/...``; the model is then named after ``BASE``),
+like TF Serving's ``--model_base_path``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import posixpath
+import tempfile
+
+log = logging.getLogger("kerasgan.serving")
+
+CONFIG_NAME = "models.config"
+BATCHING_NAME = "batching_parameters.txt"
+
+
+@dataclasses.dataclass
+class ModelEntry:
+    """One served model: where its versions live and which of them to serve.
+
+    Attributes:
+        name: model name used in URLs and gRPC ``model_spec.name``.
+        base_path: folder holding the integer version folders.
+        policy: ``"latest"``, ``"all"`` or ``"specific"``.
+        num_versions: how many of the newest versions ``"latest"`` serves.
+        versions: the versions ``"specific"`` serves.
+        labels: version label -> version (e.g. ``{"stable": 1, "canary": 2}``).
+    """
+
+    name: str
+    base_path: str
+    policy: str = "latest"
+    num_versions: int = 1
+    versions: tuple = ()
+    labels: dict = dataclasses.field(default_factory=dict)
+
+    def select(self, available):
+        """The versions of ``available`` (integers) this entry's policy serves, ascending."""
+        available = sorted(set(available))
+        if self.policy == "all":
+            return available
+        if self.policy == "specific":
+            return [v for v in available if v in set(self.versions)]
+        return available[-max(1, self.num_versions):] if available else []
+
+
+def list_versions(base_path):
+    """Integer version folders of ``base_path`` (ascending); hidden/temporary ones are skipped."""
+    try:
+        names = os.listdir(base_path)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(
+        int(name)
+        for name in names
+        if name.isdigit() and os.path.isdir(os.path.join(base_path, name))
+    )
+
+
+def discover_models(base):
+    """Models found by folder layout alone (no ``models.config``), "latest" policy.
+
+    Args:
+        base: a repository folder (``BASE/NAME/VERSION``) or one model's folder
+            (``BASE/VERSION``).
+
+    Returns:
+        A list of :class:`ModelEntry`, sorted by name.
+    """
+    base = os.path.abspath(base)
+    if list_versions(base):
+        return [ModelEntry(os.path.basename(base.rstrip(os.sep)), base)]
+    entries = []
+    for name in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        path = os.path.join(base, name)
+        if not name.startswith(".") and os.path.isdir(path) and list_versions(path):
+            entries.append(ModelEntry(name, path))
+    return entries
+
+
+def _parse_server_config(path):
+    from google.protobuf import text_format
+    from tensorflow_serving.config import model_server_config_pb2
+
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    config = model_server_config_pb2.ModelServerConfig()
+    try:
+        text_format.Parse(text, config)
+    except text_format.ParseError as error:
+        raise ValueError(
+            f"{path}: not a text-format ModelServerConfig ({error}); expected "
+            "'model_config_list { config { name: ... base_path: ... } }'."
+        ) from None
+    if config.WhichOneof("config") == "custom_model_config":
+        raise ValueError(f"{path}: custom_model_config is not supported; use model_config_list.")
+    return config
+
+
+def _local_base_path(base_path, config_dir, name):
+    """Resolves ``base_path`` on this machine.
+
+    Relative paths are relative to the config file's folder. An absolute path that
+    does not exist here (typically a container path such as ``/models/NAME``
+    written by :func:`write_models_config`) falls back to the sibling folder of the
+    config file with the same last component, so one ``models.config`` serves both
+    in Docker and with ``kerasgan serve``.
+    """
+    if not os.path.isabs(base_path):
+        return os.path.normpath(os.path.join(config_dir, base_path))
+    if os.path.isdir(base_path):
+        return base_path
+    local = os.path.join(config_dir, posixpath.basename(base_path.rstrip("/")) or name)
+    if os.path.isdir(local):
+        log.info("model %s: base_path %s not found here; using %s", name, base_path, local)
+        return local
+    return base_path
+
+
+def read_model_config(path):
+    """Reads a text-format ``ModelServerConfig`` file into :class:`ModelEntry` objects.
+
+    Args:
+        path: the ``models.config`` file.
+
+    Returns:
+        A list of :class:`ModelEntry` in file order.
+
+    Raises:
+        ValueError: the file is not a valid config (bad syntax, duplicate names,
+            unsupported platform, ...).
+    """
+    config = _parse_server_config(path)
+    config_dir = os.path.dirname(os.path.abspath(path))
+    entries, seen = [], set()
+    for model in config.model_config_list.config:
+        if not model.name or not model.base_path:
+            raise ValueError(f"{path}: every config needs a name and a base_path.")
+        if model.name in seen:
+            raise ValueError(f"{path}: model name {model.name!r} appears twice.")
+        seen.add(model.name)
+        if model.model_platform not in ("", "tensorflow"):
+            raise ValueError(
+                f"{path}: model {model.name!r} has model_platform {model.model_platform!r}; "
+                "only 'tensorflow' SavedModels are served."
+            )
+        entry = ModelEntry(model.name, _local_base_path(model.base_path, config_dir, model.name))
+        policy = model.model_version_policy
+        which = policy.WhichOneof("policy_choice")
+        if which == "all":
+            entry.policy = "all"
+        elif which == "specific":
+            entry.policy = "specific"
+            entry.versions = tuple(int(v) for v in policy.specific.versions)
+        elif which == "latest":
+            entry.num_versions = int(policy.latest.num_versions) or 1
+        entry.labels = {str(k): int(v) for k, v in model.version_labels.items()}
+        entries.append(entry)
+    return entries
+
+
+def config_file_for(base, model_config_file=None):
+    """The config file in use: ``model_config_file``, else ``BASE/models.config`` if present."""
+    if model_config_file:
+        return model_config_file
+    candidate = os.path.join(base, CONFIG_NAME)
+    return candidate if os.path.isfile(candidate) else None
+
+
+def model_entries(base, model_config_file=None):
+    """The models of a repository: from its config file if there is one, else discovered."""
+    path = config_file_for(base, model_config_file)
+    return read_model_config(path) if path else discover_models(base)
+
+
+def atomic_write_text(path, text):
+    """Writes ``text`` to ``path`` through a temporary file and ``os.replace``."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def write_models_config(base, container_base="/models", output=None):
+    """Writes a ``models.config`` whose base paths are valid inside a container.
+
+    Exports write host paths into ``BASE/models.config``; TF Serving in Docker sees
+    ``BASE`` mounted at ``container_base``, so each ``base_path`` must be rewritten
+    to ``container_base/<path relative to BASE>``. Everything else (policies,
+    labels) is kept. Without a config file the models are discovered from the
+    folder layout (latest policy). ``kerasgan serve`` still reads the rewritten
+    file: absolute paths missing on the host fall back to ``BASE/<last component>``.
+
+    Args:
+        base: the export folder (mounted at ``container_base``).
+        container_base: where the container sees ``base`` (``/models``).
+        output: file to write (default ``BASE/models.config``, replaced atomically).
+
+    Returns:
+        The path written.
+
+    Example:
+        >>> write_models_config("exports")      # then: docker compose up (serving/)
+        'exports/models.config'
+    """
+    from google.protobuf import text_format
+    from tensorflow_serving.config import model_server_config_pb2
+
+    if not os.path.isdir(base):
+        raise FileNotFoundError(f"export folder {base!r} not found.")
+    base_abs = os.path.abspath(base)
+    source = config_file_for(base)
+    if source:
+        config = _parse_server_config(source)
+        config_dir = os.path.dirname(os.path.abspath(source))
+        models = list(config.model_config_list.config)
+    else:
+        config = model_server_config_pb2.ModelServerConfig()
+        for entry in discover_models(base):
+            model = config.model_config_list.config.add()
+            model.name, model.base_path = entry.name, entry.base_path
+            model.model_platform = "tensorflow"
+        config_dir, models = base_abs, list(config.model_config_list.config)
+    if not models:
+        raise ValueError(
+            f"no models in {base!r} (expected {base}/NAME/VERSION/saved_model.pb); export one first."
+        )
+    for model in models:
+        local = os.path.abspath(_local_base_path(model.base_path, config_dir, model.name))
+        relative = os.path.relpath(local, base_abs)
+        if relative.startswith(os.pardir):
+            raise ValueError(
+                f"model {model.name!r} lives outside {base!r} ({local}); a container "
+                f"mounting {base!r} at {container_base} cannot see it."
+            )
+        parts = [] if relative == os.curdir else relative.split(os.sep)
+        model.base_path = posixpath.join(container_base, *parts)
+    output = output or os.path.join(base, CONFIG_NAME)
+    atomic_write_text(output, text_format.MessageToString(config))
+    return output

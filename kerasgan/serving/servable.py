@@ -1,0 +1,258 @@
+"""One loaded SavedModel version: its signatures, metadata, warmup and execution."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+import numpy as np
+
+from kerasgan.serving.errors import ServingError, invalid
+
+log = logging.getLogger("kerasgan.serving")
+
+DEFAULT_SIGNATURE = "serving_default"
+WARMUP_FILE = os.path.join("assets.extra", "tf_serving_warmup_requests")
+#: TF Serving replays at most this many warmup records.
+MAX_WARMUP_RECORDS = 1000
+
+
+def _dtype_name(dtype):
+    return getattr(dtype, "name", str(dtype))
+
+
+def read_signature_defs(path):
+    """The ``SignatureDefMap`` of the SavedModel in ``path`` (read from saved_model.pb[txt])."""
+    from google.protobuf import text_format
+    from tensorflow.core.protobuf import saved_model_pb2
+    from tensorflow_serving.apis import get_model_metadata_pb2
+
+    saved = saved_model_pb2.SavedModel()
+    binary, text = os.path.join(path, "saved_model.pb"), os.path.join(path, "saved_model.pbtxt")
+    if os.path.isfile(binary):
+        with open(binary, "rb") as f:
+            saved.ParseFromString(f.read())
+    else:
+        with open(text, encoding="utf-8") as f:
+            text_format.Parse(f.read(), saved)
+    result = get_model_metadata_pb2.SignatureDefMap()
+    for meta_graph in saved.meta_graphs:
+        if "serve" in meta_graph.meta_info_def.tags or len(saved.meta_graphs) == 1:
+            for key, signature in meta_graph.signature_def.items():
+                result.signature_def[key].CopyFrom(signature)
+            break
+    return result
+
+
+class Servable:
+    """A loaded SavedModel version that runs its signatures on numpy inputs.
+
+    Args:
+        name: model name.
+        version: integer version.
+        path: the version folder (holding ``saved_model.pb``).
+        batching: :class:`~kerasgan.serving.batching.BatchingOptions` to merge
+            concurrent calls, or None.
+
+    Attributes:
+        executions: signature runs so far (merged batches count once).
+        warmup_requests: warmup records replayed at load time.
+
+    Example:
+        >>> servable = Servable("digits", 1, "exports/digits/1")
+        >>> servable.load()
+        >>> servable.run("serving_default", {"z": np.zeros((2, 64), "float32")})["images"].shape
+        (2, 16, 16, 1)
+    """
+
+    def __init__(self, name, version, path, batching=None):
+        self.name, self.version, self.path = name, int(version), path
+        self.batching = batching
+        self.executions = 0
+        self.warmup_requests = 0
+        self._signatures = {}
+        self._specs = {}
+        self._batchers = {}
+        self._lock = threading.Lock()
+        self.signature_defs = None
+        self._loaded = None
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self):
+        """Loads the SavedModel and replays its warmup requests; raises on failure."""
+        import tensorflow as tf
+
+        if not os.path.isfile(os.path.join(self.path, "saved_model.pb")) and not os.path.isfile(
+            os.path.join(self.path, "saved_model.pbtxt")
+        ):
+            raise FileNotFoundError(f"no saved_model.pb in {self.path}")
+        self._loaded = tf.saved_model.load(self.path)
+        self._signatures = dict(self._loaded.signatures)
+        for key, function in self._signatures.items():
+            self._specs[key] = dict(function.structured_input_signature[1])
+        self.signature_defs = read_signature_defs(self.path)
+        self._warmup()
+
+    def _warmup(self):
+        import tensorflow as tf
+        from tensorflow_serving.apis import prediction_log_pb2
+
+        path = os.path.join(self.path, WARMUP_FILE)
+        if not os.path.isfile(path):
+            return
+        for count, record in enumerate(tf.data.TFRecordDataset(path)):
+            if count >= MAX_WARMUP_RECORDS:
+                break
+            entry = prediction_log_pb2.PredictionLog.FromString(record.numpy())
+            if entry.WhichOneof("log_type") != "predict_log":
+                raise ValueError(f"warmup record {count}: only predict_log records are supported")
+            request = entry.predict_log.request
+            inputs = {k: tf.make_ndarray(v) for k, v in request.inputs.items()}
+            try:
+                self.run(request.model_spec.signature_name or DEFAULT_SIGNATURE, inputs,
+                         batched=False)
+            except ServingError as error:
+                raise ValueError(f"warmup record {count} failed: {error.message}") from None
+            self.warmup_requests += 1
+        log.info("%s version %d: replayed %d warmup requests", self.name, self.version,
+                 self.warmup_requests)
+
+    def unload(self):
+        """Stops batch threads and drops the model (requests in flight still finish)."""
+        with self._lock:
+            batchers, self._batchers = list(self._batchers.values()), {}
+        for batcher in batchers:
+            batcher.close()
+        self._signatures, self._loaded = {}, None
+
+    # --------------------------------------------------------------- signatures
+
+    @property
+    def signature_names(self):
+        """Names of the callable signatures, sorted."""
+        return sorted(self._signatures)
+
+    def input_specs(self, signature=DEFAULT_SIGNATURE):
+        """Input name -> ``tf.TensorSpec`` of ``signature``; 400 if there is no such signature."""
+        signature = signature or DEFAULT_SIGNATURE
+        if signature not in self._specs:
+            raise invalid(
+                f'Serving signature name: "{signature}" not found in signature def '
+                f"(available: {', '.join(self.signature_names) or 'none'})"
+            )
+        return self._specs[signature]
+
+    def output_names(self, signature=DEFAULT_SIGNATURE):
+        """Output names of ``signature``, sorted."""
+        self.input_specs(signature)
+        return sorted(self._signatures[signature or DEFAULT_SIGNATURE].structured_outputs)
+
+    def method_name(self, signature=DEFAULT_SIGNATURE):
+        """The SignatureDef's ``method_name`` (``tensorflow/serving/predict`` for exports)."""
+        defs = self.signature_defs.signature_def if self.signature_defs is not None else {}
+        return defs[signature].method_name if signature in defs else ""
+
+    # ---------------------------------------------------------------- execution
+
+    def check_inputs(self, signature, inputs):
+        """Validates names, dtypes and shapes of ``inputs`` against ``signature``.
+
+        Raises:
+            ServingError: 400 with TF Serving style text on a mismatch.
+        """
+        specs = self.input_specs(signature)
+        sent, wanted = set(inputs), set(specs)
+        if sent != wanted:
+            extra = ",".join(sorted(sent - wanted))
+            missing = ",".join(sorted(wanted - sent))
+            raise invalid(
+                f"input size does not match signature: {len(sent)}!={len(wanted)} "
+                f"len({{{','.join(sorted(sent))}}}) != len({{{','.join(sorted(wanted))}}}). "
+                f"Sent extra: {{{extra}}}. Missing but required: {{{missing}}}."
+            )
+        for name, spec in specs.items():
+            array = inputs[name]
+            expected = spec.dtype.as_numpy_dtype
+            is_string = spec.dtype.name == "string"
+            ok = array.dtype.kind in "OSU" if is_string else array.dtype == np.dtype(expected)
+            if not ok:
+                got = "string" if array.dtype.kind in "OSU" else array.dtype.name
+                raise invalid(
+                    f"Expects arg[{name}] to be {_dtype_name(spec.dtype)} but {got} is provided"
+                )
+            if not spec.shape.is_compatible_with(array.shape):
+                wanted_shape = [d if d is not None else -1 for d in spec.shape.as_list()] \
+                    if spec.shape.rank is not None else "any"
+                raise invalid(
+                    f"input {name!r}: expected shape {wanted_shape}, got {list(array.shape)}"
+                )
+
+    def run(self, signature, inputs, output_filter=None, batched=True):
+        """Runs ``signature`` on numpy ``inputs``.
+
+        Args:
+            signature: signature name ("" means ``serving_default``).
+            inputs: input name -> numpy array of the signature's dtype (bytes
+                objects for strings).
+            output_filter: output names to return (default: all).
+            batched: go through the batcher when batching is on.
+
+        Returns:
+            dict output name -> numpy array.
+
+        Raises:
+            ServingError: 400 for bad inputs, unknown signature or output filter.
+        """
+        signature = signature or DEFAULT_SIGNATURE
+        self.check_inputs(signature, inputs)
+        outputs_known = self.output_names(signature)
+        if output_filter:
+            unknown = [name for name in output_filter if name not in outputs_known]
+            if unknown:
+                raise invalid(
+                    f"output tensor alias not found in signature: {unknown[0]} "
+                    f"Outputs expected to be in the set {{{','.join(outputs_known)}}}."
+                )
+        if batched and self.batching is not None:
+            outputs = self._batcher(signature).submit(inputs)
+        else:
+            outputs = self._execute(signature, inputs)
+        if output_filter:
+            outputs = {k: v for k, v in outputs.items() if k in set(output_filter)}
+        return outputs
+
+    def _batcher(self, signature):
+        from kerasgan.serving.batching import Batcher
+
+        with self._lock:
+            if signature not in self._batchers:
+                self._batchers[signature] = Batcher(
+                    lambda inputs: self._execute(signature, inputs),
+                    self.batching,
+                    name=f"{self.name}-{self.version}-{signature}",
+                )
+            return self._batchers[signature]
+
+    def batcher_stats(self, signature=DEFAULT_SIGNATURE):
+        """``(batches_run, rows_run)`` of the batcher of ``signature`` (``(0, 0)`` if none)."""
+        batcher = self._batchers.get(signature)
+        return (batcher.batches_run, batcher.rows_run) if batcher else (0, 0)
+
+    def _execute(self, signature, inputs):
+        import tensorflow as tf
+
+        function = self._signatures.get(signature)
+        if function is None:
+            raise ServingError(503, f"Servable {self.name} version {self.version} was unloaded")
+        specs = self._specs[signature]
+        tensors = {k: tf.constant(v, dtype=specs[k].dtype) for k, v in inputs.items()}
+        with self._lock:
+            self.executions += 1
+        try:
+            outputs = function(**tensors)
+        except (tf.errors.InvalidArgumentError, ValueError, TypeError) as error:
+            raise invalid(str(error).strip().splitlines()[0] if str(error).strip()
+                          else type(error).__name__) from None
+        return {k: v.numpy() for k, v in outputs.items()}

@@ -1,0 +1,159 @@
+"""``ModelServer``: a local, TF-Serving-compatible model server (REST + gRPC) in threads."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+
+from kerasgan.serving import config as config_lib
+from kerasgan.serving.batching import BatchingOptions, read_batching_parameters
+from kerasgan.serving.repository import ModelRepository
+
+log = logging.getLogger("kerasgan.serving")
+
+
+def _bind(host, port):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise OSError(f"cannot bind REST to {host}:{port}: {error.strerror or error}") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+class ModelServer:
+    """Serves a model repository over TF Serving's REST and gRPC APIs.
+
+    The same folder works with the official ``tensorflow/serving`` image; this
+    server needs no Docker. Models load at :meth:`start`; the folder is polled
+    every ``poll_seconds`` so new versions appear (and removed ones go) without
+    a restart.
+
+    Args:
+        base: model repository folder (``BASE/NAME/VERSION`` or ``BASE/VERSION``).
+        rest_port: REST port (0: a free port; None: no REST).
+        grpc_port: gRPC port (0: a free port; None: no gRPC).
+        host: interface to bind (loopback by default).
+        model_config_file: a ``models.config`` (default ``BASE/models.config`` if present).
+        poll_seconds: seconds between file-system polls (0: never poll).
+        enable_batching: merge concurrent requests (also on when a batching
+            parameters file is given or ``BASE/batching_parameters.txt`` exists).
+        batching_parameters_file: text-format ``BatchingParameters``.
+
+    Attributes:
+        rest_port, grpc_port: the bound ports once started.
+        repository: the :class:`~kerasgan.serving.repository.ModelRepository`.
+
+    Example:
+        >>> with ModelServer("exports", rest_port=0, grpc_port=0) as server:
+        ...     client = ServingClient("dcgan-digits", server.rest_url)
+        ...     images = client.generate([1, 2, 3])
+    """
+
+    def __init__(self, base, rest_port=0, grpc_port=0, host="127.0.0.1", model_config_file=None,
+                 poll_seconds=2.0, enable_batching=False, batching_parameters_file=None):
+        if not os.path.isdir(base):
+            raise FileNotFoundError(f"model folder {base!r} not found (or not a folder).")
+        if model_config_file and not os.path.isfile(model_config_file):
+            raise FileNotFoundError(f"model config file {model_config_file!r} not found.")
+        if poll_seconds < 0:
+            raise ValueError(f"poll_seconds must be >= 0, got {poll_seconds}")
+        self.base, self.host = base, host
+        self._rest_request, self._grpc_request = rest_port, grpc_port
+        self.rest_port = self.grpc_port = None
+        if batching_parameters_file is None:
+            candidate = os.path.join(base, config_lib.BATCHING_NAME)
+            batching_parameters_file = candidate if os.path.isfile(candidate) else None
+        if batching_parameters_file:
+            self.batching = read_batching_parameters(batching_parameters_file)
+        else:
+            self.batching = BatchingOptions() if enable_batching else None
+        self.repository = ModelRepository(base, model_config_file, poll_seconds, self.batching)
+        self._grpc = self._uvicorn = self._thread = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self):
+        """Loads the models and starts listening; returns self.
+
+        Raises:
+            ValueError: invalid ``models.config``.
+            OSError: a port cannot be bound.
+        """
+        self.repository.start()
+        try:
+            if self._grpc_request is not None:
+                from kerasgan.serving.grpc_service import start_grpc_server
+
+                self._grpc, self.grpc_port = start_grpc_server(
+                    self.repository, self.host, self._grpc_request
+                )
+            if self._rest_request is not None:
+                self._start_rest()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start_rest(self):
+        import uvicorn
+
+        from kerasgan.serving.rest import build_app
+
+        sock = _bind(self.host, self._rest_request)
+        self.rest_port = sock.getsockname()[1]
+        config = uvicorn.Config(build_app(self.repository), log_level="warning",
+                                access_log=False, lifespan="off")
+        self._uvicorn = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._uvicorn.run, kwargs={"sockets": [sock]}, name="kerasgan-rest", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self._uvicorn.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise OSError(f"the REST server did not start on {self.host}:{self.rest_port}")
+            time.sleep(0.02)
+
+    def stop(self):
+        """Stops both servers and unloads the models (safe to call twice)."""
+        if self._uvicorn is not None:
+            self._uvicorn.should_exit = True
+            self._thread.join(timeout=15)
+            self._uvicorn = self._thread = None
+        if self._grpc is not None:
+            self._grpc.stop(grace=1).wait(5)
+            self._grpc = None
+        self.repository.stop()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # ------------------------------------------------------------------ addresses
+
+    @property
+    def rest_url(self):
+        """``http://HOST:PORT`` of the REST API (None without REST)."""
+        if self.rest_port is None:
+            return None
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.rest_port}"
+
+    @property
+    def grpc_target(self):
+        """``HOST:PORT`` for ``grpc.insecure_channel`` (None without gRPC)."""
+        if self.grpc_port is None:
+            return None
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.grpc_port}"

@@ -1,13 +1,116 @@
-"""``kerasgan export``: placeholder until the export package lands (issue 5)."""
+"""``kerasgan export``: SavedModel (TF Serving) and ONNX exports of a trained generator.
+
+    kerasgan export savedmodel runs/digits/model.keras --base serving --name digits
+    kerasgan export onnx runs/digits/model.keras -o digits.onnx
+    kerasgan export onnx runs/cycle/model.keras -o ba.onnx --direction ba
+
+``register`` imports nothing heavy; TensorFlow loads inside the handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
 
 
 def register(subparsers):
-    """Registers ``kerasgan export`` (placeholder that reports it is not built yet)."""
+    """Registers ``kerasgan export savedmodel`` and ``kerasgan export onnx``."""
+    parser = subparsers.add_parser(
+        "export",
+        help="export a trained generator as a TF Serving SavedModel or an ONNX file",
+        description="Export a trained generator (a model.keras file) for serving.",
+    )
+    formats = parser.add_subparsers(dest="format", metavar="{savedmodel,onnx}")
+    parser.set_defaults(handler=_missing_format)
+
+    saved = formats.add_parser(
+        "savedmodel",
+        help="write BASE/NAME/VERSION for TF Serving (plus models.config and warmup requests)",
+        description=(
+            "Write a versioned SavedModel BASE/NAME/VERSION with signatures for the generator's "
+            "kind, check it against the Keras model, and add it to BASE/models.config."
+        ),
+    )
+    saved.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train / model.save")
+    saved.add_argument("--base", required=True, help="model base folder (holds models.config)")
+    saved.add_argument("--name", required=True, help="model name (folder BASE/NAME, TF Serving model name)")
+    saved.add_argument(
+        "--version", type=_positive_int, help="version number (default: next after the highest)"
+    )
+    saved.add_argument("--no-warmup", action="store_true", help="do not write warmup requests")
+    saved.add_argument(
+        "--no-batching-config", action="store_true", help="do not write BASE/batching_parameters.txt"
+    )
+    saved.set_defaults(handler=_cmd_savedmodel)
+
+    onnx = formats.add_parser(
+        "onnx",
+        help="write an ONNX file of the generator, checked with onnxruntime",
+        description="Convert the generator to ONNX (tf2onnx) and check parity with onnxruntime.",
+    )
+    onnx.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train / model.save")
+    onnx.add_argument("-o", "--output", required=True, metavar="OUT.onnx", help="the ONNX file to write")
+    onnx.add_argument("--opset", type=_positive_int, default=17, help="ONNX opset (default 17)")
+    onnx.add_argument("--direction", choices=("ab", "ba"), help="cyclegan: which generator (default ab)")
+    onnx.set_defaults(handler=_cmd_onnx)
+
+
+def _missing_format(args):
     from kerasgan.cli import CLIError
 
-    def _not_built(args):
-        raise CLIError("kerasgan export is not built yet")
+    raise CLIError("choose a format: kerasgan export savedmodel ... or kerasgan export onnx ...")
 
-    subparsers.add_parser("export", help="export a generator (not built yet)").set_defaults(
-        handler=_not_built
+
+def _format_shape(shape):
+    return "?" if shape is None else "[" + ", ".join("N" if d is None else str(d) for d in shape) + "]"
+
+
+def _table(rows, headers):
+    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
+    return "\n".join(
+        "  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [headers, *rows]
     )
+
+
+def _cmd_savedmodel(args):
+    from kerasgan.export import export_savedmodel
+
+    result = export_savedmodel(
+        args.model,
+        args.base,
+        args.name,
+        args.version,
+        warmup=not args.no_warmup,
+        batching=not args.no_batching_config,
+    )
+    print(result.path)
+    rows = []
+    for name, spec in result.signatures.items():
+        inputs = ", ".join(f"{k}: {d}{_format_shape(s)}" for k, (d, s) in spec["inputs"].items())
+        outputs = ", ".join(f"{k}: {d}{_format_shape(s)}" for k, (d, s) in spec["outputs"].items())
+        diff = result.validation.get(name)
+        rows.append((name, inputs, outputs, "-" if diff is None else f"{diff:.2g}"))
+    print(_table(rows, ("signature", "inputs", "outputs", "max abs diff")))
+    return 0
+
+
+def _cmd_onnx(args):
+    from kerasgan.export import export_onnx
+
+    result = export_onnx(args.model, args.output, opset=args.opset, direction=args.direction)
+    inputs = ", ".join(f"{k}: {d}{_format_shape(s)}" for k, (d, s) in result.inputs.items())
+    outputs = ", ".join(f"{k}: {d}{_format_shape(s)}" for k, (d, s) in result.outputs.items())
+    print(result.path)
+    print(f"opset {result.opset}; inputs {inputs}; outputs {outputs}")
+    for batch, diff in result.per_batch.items():
+        print(f"parity batch {batch}: max abs diff {diff:.3g}")
+    return 0

@@ -1,0 +1,203 @@
+"""TF Serving side files: ``models.config``, ``batching_parameters.txt``, warmup records.
+
+``models.config`` is a text-format ``ModelServerConfig`` (parsed and written
+with ``tensorflow_serving.config.model_server_config_pb2``);
+``batching_parameters.txt`` a text-format ``BatchingParameters`` (that proto
+is not shipped with tensorflow-serving-api, so this module declares the
+fields it writes); the warmup file a TFRecord of ``PredictionLog`` records.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+__all__ = [
+    "BATCHING_PARAMETERS",
+    "batching_parameters_message",
+    "update_models_config",
+    "write_batching_parameters",
+    "write_warmup_requests",
+]
+
+#: Batching defaults for CPU serving of small generators: batches of up to 32
+#: requests, a 2 ms wait to fill one, one batch thread per core.
+BATCHING_PARAMETERS = {
+    "max_batch_size": 32,
+    "batch_timeout_micros": 2000,
+    "max_enqueued_batches": 100,
+    "num_batch_threads": None,  # os.cpu_count() at write time
+    "pad_variable_length_inputs": False,
+}
+
+
+def atomic_write_text(path, text):
+    """Writes ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def update_models_config(base, name):
+    """Adds or refreshes ``name`` in ``BASE/models.config``, keeping other entries.
+
+    The entry gets ``base_path`` (absolute ``BASE/NAME``) and
+    ``model_platform: "tensorflow"``; a version policy or version labels
+    already set for this model are kept (default policy: latest, 1 version).
+
+    Returns:
+        the path of the config file.
+
+    Raises:
+        ExportError: an existing file that does not parse, or that uses
+            ``custom_model_config``.
+    """
+    from google.protobuf import text_format
+    from tensorflow_serving.config import model_server_config_pb2
+
+    from kerasgan.export.generators import ExportError
+
+    path = os.path.join(base, "models.config")
+    config = model_server_config_pb2.ModelServerConfig()
+    if os.path.exists(path):
+        with open(path) as handle:
+            text = handle.read()
+        try:
+            text_format.Parse(text, config)
+        except text_format.ParseError as error:
+            raise ExportError(
+                f"{path} is not a valid ModelServerConfig ({error}); fix or remove it."
+            ) from error
+        if config.WhichOneof("config") == "custom_model_config":
+            raise ExportError(f"{path} uses custom_model_config; kerasgan only adds to model_config_list.")
+    entries = config.model_config_list.config
+    entry = next((item for item in entries if item.name == name), None)
+    if entry is None:
+        entry = entries.add()
+        entry.name = name
+    entry.base_path = os.path.abspath(os.path.join(base, name))
+    entry.model_platform = "tensorflow"
+    if not entry.HasField("model_version_policy"):
+        entry.model_version_policy.latest.num_versions = 1
+    atomic_write_text(path, text_format.MessageToString(config))
+    return path
+
+
+def batching_parameters_message():
+    """The ``tensorflow.serving.BatchingParameters`` message class (fields kerasgan writes).
+
+    Declared here from TF Serving's ``session_bundle_config.proto`` (the
+    pip package has no Python module for it); text format depends only on
+    field names and types, so files written with it are read by the server.
+    """
+    from google.protobuf import (
+        descriptor_pb2,
+        descriptor_pool,
+        message_factory,
+        wrappers_pb2,
+    )
+
+    pool = descriptor_pool.DescriptorPool()
+    pool.AddSerializedFile(wrappers_pb2.DESCRIPTOR.serialized_pb)
+    proto = descriptor_pb2.FileDescriptorProto(
+        name="kerasgan_batching.proto",
+        package="tensorflow.serving",
+        syntax="proto3",
+        dependency=["google/protobuf/wrappers.proto"],
+    )
+    message = proto.message_type.add(name="BatchingParameters")
+    field = descriptor_pb2.FieldDescriptorProto
+    for number, (field_name, kind) in enumerate(
+        [
+            ("max_batch_size", "int64"),
+            ("batch_timeout_micros", "int64"),
+            ("max_enqueued_batches", "int64"),
+            ("num_batch_threads", "int64"),
+            ("thread_pool_name", "string"),
+            ("allowed_batch_sizes", "repeated"),
+            ("pad_variable_length_inputs", "bool"),
+        ],
+        start=1,
+    ):
+        if kind == "repeated":
+            message.field.add(
+                name=field_name, number=number, type=field.TYPE_INT64, label=field.LABEL_REPEATED
+            )
+        elif kind == "bool":
+            message.field.add(
+                name=field_name, number=number, type=field.TYPE_BOOL, label=field.LABEL_OPTIONAL
+            )
+        else:
+            wrapper = ".google.protobuf.Int64Value" if kind == "int64" else ".google.protobuf.StringValue"
+            message.field.add(
+                name=field_name,
+                number=number,
+                type=field.TYPE_MESSAGE,
+                type_name=wrapper,
+                label=field.LABEL_OPTIONAL,
+            )
+    pool.Add(proto)
+    return message_factory.GetMessageClass(
+        pool.FindMessageTypeByName("tensorflow.serving.BatchingParameters")
+    )
+
+
+def write_batching_parameters(base):
+    """Writes ``BASE/batching_parameters.txt`` unless it exists (your edits are kept).
+
+    Returns:
+        the path of the file.
+    """
+    from google.protobuf import text_format
+
+    path = os.path.join(base, "batching_parameters.txt")
+    if os.path.exists(path):
+        return path
+    params = batching_parameters_message()()
+    for key, value in BATCHING_PARAMETERS.items():
+        if key == "pad_variable_length_inputs":
+            params.pad_variable_length_inputs = bool(value)
+        else:
+            getattr(params, key).value = int(value if value is not None else (os.cpu_count() or 1))
+    header = (
+        "# TF Serving batching (tensorflow_model_server --enable_batching "
+        "--batching_parameters_file=THIS_FILE), written by kerasgan export.\n"
+        "# CPU defaults: raise max_batch_size / batch_timeout_micros for throughput, lower for latency.\n"
+    )
+    atomic_write_text(path, header + text_format.MessageToString(params))
+    return path
+
+
+def write_warmup_requests(path, name, examples):
+    """Writes a TFRecord of ``PredictionLog`` warmup requests.
+
+    Args:
+        path: output file (``VERSION/assets.extra/tf_serving_warmup_requests``).
+        name: model name for ``model_spec.name``.
+        examples: iterable of ``(signature_name, {input name: numpy array})``.
+
+    Returns:
+        number of records written.
+    """
+    import tensorflow as tf
+    from tensorflow_serving.apis import model_pb2, predict_pb2, prediction_log_pb2
+
+    count = 0
+    with tf.io.TFRecordWriter(path) as writer:
+        for signature, inputs in examples:
+            request = predict_pb2.PredictRequest(
+                model_spec=model_pb2.ModelSpec(name=name, signature_name=signature)
+            )
+            for key, value in inputs.items():
+                request.inputs[key].CopyFrom(tf.make_tensor_proto(value))
+            log = prediction_log_pb2.PredictionLog(predict_log=prediction_log_pb2.PredictLog(request=request))
+            writer.write(log.SerializeToString())
+            count += 1
+    return count

@@ -1,0 +1,222 @@
+"""The exported functions of each generator kind, shared by the SavedModel and ONNX exports.
+
+Every function takes and returns float32 / int / string tensors with a
+dynamic batch dimension; images cross the boundary in [0, 1] and are scaled
+to the generator's [-1, 1] inside. Names (inputs ``z``, ``label``, ``seed``,
+``category``, ``image``, ``image_bytes``; outputs ``images``,
+``images_bytes``, ``points``) are part of the serving contract.
+"""
+
+from __future__ import annotations
+
+from kerasgan.export.generators import seed_latents_tf
+
+__all__ = ["Endpoint", "core_endpoint", "run_generator", "serving_endpoints"]
+
+
+class Endpoint:
+    """A named function with its input specs (positional, named like the inputs)."""
+
+    def __init__(self, name, fn, specs):
+        self.name = name
+        self.fn = fn
+        self.specs = list(specs)
+
+    @property
+    def input_names(self):
+        """Names of the inputs, in order."""
+        return [spec.name for spec in self.specs]
+
+
+def _spec(shape, dtype, name):
+    import tensorflow as tf
+
+    return tf.TensorSpec(shape, dtype, name=name)
+
+
+def run_generator(info, network, main, label=None):
+    """Runs ``network`` on its main input (``z`` or an image in [-1, 1]) and a label.
+
+    Returns the raw float32 output (images in [-1, 1], or points).
+    """
+    import tensorflow as tf
+
+    if info.kind == "labels":
+        out = network({"z": main, "label": label}, training=False)
+    elif info.kind == "translation_domain":
+        out = network({"image": main, "domain": label}, training=False)
+    else:
+        out = network(main, training=False)
+    return tf.cast(out, tf.float32)
+
+
+def _to_output(info, raw):
+    return (raw + 1.0) / 2.0 if info.is_image else raw
+
+
+def _checked_label(label, count, what):
+    """``label`` with a run-time range check (a clear error rather than a gather failure)."""
+    import tensorflow as tf
+
+    message = f"{what} must be in [0, {count})"
+    checks = [
+        tf.debugging.assert_greater_equal(label, tf.constant(0, label.dtype), message=message),
+        tf.debugging.assert_less(label, tf.constant(count, label.dtype), message=message),
+    ]
+    with tf.control_dependencies(checks):
+        return tf.identity(label)
+
+
+def _encode_png(images):
+    import tensorflow as tf
+
+    pixels = tf.cast(tf.round(tf.clip_by_value(images, 0.0, 1.0) * 255.0), tf.uint8)
+    return tf.map_fn(tf.io.encode_png, pixels, fn_output_signature=tf.TensorSpec((), tf.string))
+
+
+def _decode_images(info, image_bytes):
+    import tensorflow as tf
+
+    height, width, channels = info.input_shape
+
+    def decode(data):
+        image = tf.io.decode_image(data, channels=channels, dtype=tf.float32, expand_animations=False)
+        image = tf.image.resize(image, (height, width))
+        return tf.ensure_shape(image, (height, width, channels))
+
+    return tf.map_fn(
+        decode, image_bytes, fn_output_signature=tf.TensorSpec((height, width, channels), tf.float32)
+    )
+
+
+def core_endpoint(info, network, checks=True):
+    """``serving_default``: ``z`` (+ ``label``) or ``image`` (+ ``label``) -> images / points.
+
+    This is also the ONNX graph (built with ``checks=False``: no asserts, no
+    random ops), so both exports share one definition.
+    """
+    import tensorflow as tf
+
+    translation = info.kind.startswith("translation")
+    main_spec = (
+        _spec((None, *info.input_shape), tf.float32, "image")
+        if translation
+        else _spec((None, info.latent_dim), tf.float32, "z")
+    )
+    specs = [main_spec]
+    if info.conditioned:
+        specs.append(_spec((None,), tf.int32, "label"))
+    key = info.output_key
+
+    def prepare(main, label):
+        if translation:
+            main = main * 2.0 - 1.0
+        if label is not None and checks:
+            label = _checked_label(label, info.num_classes, "label")
+        return main, label
+
+    if info.conditioned:
+        if translation:
+
+            def serve(image, label):
+                x, y = prepare(image, label)
+                return {key: _to_output(info, run_generator(info, network, x, y))}
+
+        else:
+
+            def serve(z, label):
+                x, y = prepare(z, label)
+                return {key: _to_output(info, run_generator(info, network, x, y))}
+
+    elif translation:
+
+        def serve(image):
+            x, _ = prepare(image, None)
+            return {key: _to_output(info, run_generator(info, network, x))}
+
+    else:
+
+        def serve(z):
+            x, _ = prepare(z, None)
+            return {key: _to_output(info, run_generator(info, network, x))}
+
+    return Endpoint("serving_default", serve, specs)
+
+
+def _generate_endpoint(info, network):
+    import tensorflow as tf
+
+    key = info.output_key
+
+    def outputs(z, label=None):
+        out = {key: _to_output(info, run_generator(info, network, z, label))}
+        if info.is_image:
+            out["images_bytes"] = _encode_png(out[key])
+        return out
+
+    seed_spec = _spec((None,), tf.int64, "seed")
+    if info.kind == "labels":
+
+        def generate(seed, label):
+            label = _checked_label(label, info.num_classes, "label")
+            return outputs(seed_latents_tf(info, seed), label)
+
+        return Endpoint("generate", generate, [seed_spec, _spec((None,), tf.int32, "label")])
+    if info.kind == "categories":
+
+        def generate(seed, category):
+            category = _checked_label(category, info.num_classes, "category")
+            return outputs(seed_latents_tf(info, seed, category))
+
+        return Endpoint("generate", generate, [seed_spec, _spec((None,), tf.int32, "category")])
+
+    def generate(seed):
+        return outputs(seed_latents_tf(info, seed))
+
+    return Endpoint("generate", generate, [seed_spec])
+
+
+def _bytes_endpoint(info, network):
+    import tensorflow as tf
+
+    def translate(images, label=None):
+        x = images * 2.0 - 1.0
+        if label is not None:
+            label = _checked_label(label, info.num_classes, "label")
+        return {"images_bytes": _encode_png(_to_output(info, run_generator(info, network, x, label)))}
+
+    bytes_spec = _spec((None,), tf.string, "image_bytes")
+    if info.conditioned:
+
+        def translate_bytes(image_bytes, label):
+            return translate(_decode_images(info, image_bytes), label)
+
+        return Endpoint("translate_bytes", translate_bytes, [bytes_spec, _spec((None,), tf.int32, "label")])
+
+    def translate_bytes(image_bytes):
+        return translate(_decode_images(info, image_bytes))
+
+    return Endpoint("translate_bytes", translate_bytes, [bytes_spec])
+
+
+def serving_endpoints(info, network, extra=None):
+    """All SavedModel endpoints of a generator, ``serving_default`` first.
+
+    Args:
+        info: :class:`~kerasgan.export.generators.GeneratorInfo`.
+        network: the (float32) generator network to run.
+        extra: CycleGAN only: ``(info, network)`` of the B->A generator,
+            exported as ``translate_ba``.
+
+    Returns:
+        list of :class:`Endpoint`.
+    """
+    endpoints = [core_endpoint(info, network)]
+    if info.kind.startswith("translation"):
+        endpoints.append(_bytes_endpoint(info, network))
+        if extra is not None:
+            ba = core_endpoint(*extra)
+            endpoints.append(Endpoint("translate_ba", ba.fn, ba.specs))
+    else:
+        endpoints.append(_generate_endpoint(info, network))
+    return endpoints

@@ -1,0 +1,271 @@
+"""Building and loading zoo models, and KerasHub-style presets.
+
+A *preset* is a folder holding ``config.yaml`` (a zoo entry, see
+:mod:`kerasgan.zoo.schema`) and ``model.weights.h5`` (its ``weights.url`` is
+``model.weights.h5``, with sha256 and size). ``from_preset`` accepts a zoo
+entry name or such a folder.
+"""
+
+from __future__ import annotations
+
+import os
+
+from kerasgan.zoo import fetch as fetch_module
+from kerasgan.zoo import registry, schema
+from kerasgan.zoo import weights as weights_module
+from kerasgan.zoo.weights import WeightsError, save_network_weights
+
+__all__ = [
+    "PRESET_CONFIG",
+    "PRESET_WEIGHTS",
+    "build",
+    "build_entry",
+    "fetch",
+    "from_preset",
+    "load",
+    "save_to_preset",
+]
+
+PRESET_CONFIG = "config.yaml"
+PRESET_WEIGHTS = "model.weights.h5"
+
+
+def _entry_config(entry, source):
+    from kerasgan.training import TrainConfig
+
+    values = schema.train_config_values(entry, source)
+    return TrainConfig.from_dict(values, source=source)
+
+
+def build_entry(entry, source=None, compile=True):
+    """An untrained model from a validated entry, compiled with its recipe's optimizers.
+
+    Args:
+        entry: a validated entry mapping.
+        source: its file (for messages).
+        compile: compile with the recipe's optimizers and ``jit_compile``.
+
+    Returns:
+        The family model; ``model.zoo_entry`` is ``entry``.
+    """
+    import keras
+
+    from kerasgan.training import build_optimizers
+
+    config = _entry_config(entry, source)
+    family_cls = config.family_class()
+    spec = config.data_spec()
+    kwargs = dict(config.family_kwargs)
+    if config.d_steps is not None:
+        kwargs["d_steps"] = config.d_steps
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(config.mixed_precision)
+    try:
+        model = family_cls.build_for_data(
+            spec, latent_dim=config.latent_dim, seed=config.seed, **kwargs
+        )
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+    if compile:
+        g_opt, d_opt = build_optimizers(family_cls, config.g_lr, config.d_lr)
+        model.compile(g_optimizer=g_opt, d_optimizer=d_opt, jit_compile=config.jit_compile)
+    # Plain attribute, bypassing Keras' tracking (it is metadata, not state).
+    object.__setattr__(model, "zoo_entry", entry)
+    return model
+
+
+def build(name, compile=True):
+    """The untrained model of zoo entry ``name``, compiled with the recipe's optimizers.
+
+    Example:
+        >>> model = build("gan-ring8")
+        >>> model.latent_dim
+        16
+    """
+    return build_entry(registry.info(name), registry.config_path(name), compile=compile)
+
+
+def _no_weights_error(entry, where):
+    name = entry["name"]
+    return WeightsError(
+        f"zoo entry {name!r} publishes no weights ('weights: none' in {where}). Train them "
+        f"with: kerasgan train --config zoo/{name}.yaml --out runs/{name} (then "
+        f"keras.models.load_model('runs/{name}/model.keras')), or build the untrained "
+        "model with pretrained=False."
+    )
+
+
+def _fetch_entry(entry, base_dir, where):
+    weights = entry["weights"]
+    if weights == schema.NONE:
+        raise _no_weights_error(entry, where)
+    return fetch_module.fetch_weights(
+        entry["name"], weights["url"], weights["sha256"], weights["size"], base_dir
+    )
+
+
+def fetch(name):
+    """Fetches (or re-verifies the cached copy of) entry ``name``'s weights.
+
+    Returns:
+        The verified cache path ``$KERASGAN_HOME/weights/NAME-SHA12.weights.h5``.
+
+    Raises:
+        WeightsError: no weights published, or download / verification failed.
+    """
+    entry = registry.info(name)
+    return _fetch_entry(entry, registry.zoo_dir(), registry.config_path(name))
+
+
+def load(name, pretrained=True, compile=True):
+    """Zoo entry ``name`` as a model, with its published weights.
+
+    Args:
+        name: entry name (see :func:`kerasgan.zoo.list`).
+        pretrained: fetch, verify and load the weights; ``False`` gives the
+            untrained model.
+        compile: compile with the recipe's optimizers.
+
+    Raises:
+        WeightsError: ``weights: none`` entry, failed download or
+            verification, or weights that do not fit the model.
+
+    Example:
+        >>> model = load("dcgan-digits")
+        >>> model.generate(16, seed=0).shape
+        (16, 16, 16, 1)
+    """
+    entry = registry.info(name)
+    if not pretrained:
+        return build(name, compile=compile)
+    path = _fetch_entry(entry, registry.zoo_dir(), registry.config_path(name))
+    model = build_entry(entry, registry.config_path(name), compile=compile)
+    return weights_module.load_weights(model, path, source=f"{name} ({path})")
+
+
+def _family_name(cls):
+    from kerasgan import families
+
+    for name, family_cls in families.FAMILIES.items():
+        if family_cls is cls:
+            return name
+    return None
+
+
+def from_preset(cls, preset, load_weights=True, compile=True):
+    """``cls.from_preset(preset)``: a zoo entry name or a preset folder, as a model.
+
+    Args:
+        cls: the family class it is called on (``AdversarialModel`` accepts any).
+        preset: zoo entry name, or a folder with ``config.yaml`` and
+            ``model.weights.h5``.
+        load_weights: load (and verify) the weights.
+        compile: compile with the recipe's optimizers.
+
+    Raises:
+        ValueError: the preset is of another family than ``cls``.
+        WeightsError / ZooConfigError: bad weights or config.
+    """
+    from kerasgan import families
+
+    preset = os.fspath(preset)
+    if os.path.isdir(preset):
+        where = os.path.join(preset, PRESET_CONFIG)
+        entry = schema.load_entry(where)
+        base_dir = os.path.abspath(preset)
+    else:
+        entry = registry.info(preset)
+        where = registry.config_path(preset)
+        base_dir = registry.zoo_dir()
+    family_cls = families.get(entry["family"])
+    if not issubclass(family_cls, cls):
+        right = _family_name(family_cls)
+        raise ValueError(  # noqa: TRY004  (a preset of another family: a bad value)
+            f"preset {preset!r} is a {right} model ({family_cls.__name__}); "
+            f"{cls.__name__}.from_preset cannot load it. Use "
+            f"kerasgan.{family_cls.__name__}.from_preset({preset!r}) or "
+            f"kerasgan.zoo.load({entry['name']!r})."
+        )
+    model = build_entry(entry, where, compile=compile)
+    if load_weights:
+        path = _fetch_entry(entry, base_dir, where)
+        weights_module.load_weights(model, path, source=f"{preset} ({path})")
+    return model
+
+
+def _entry_for(model, data):
+    """A zoo entry describing a model that was not built by the zoo."""
+    from kerasgan import data as data_module
+    from kerasgan import training
+    from kerasgan.zoo.schema import optimizer_spec
+
+    family = _family_name(type(model))
+    if family is None or data is None:
+        raise ValueError(
+            f"save_to_preset needs to know how to rebuild this {type(model).__name__}: build it "
+            "with kerasgan.zoo.build/load or from_preset, or pass data=NAME (the data set it "
+            "was built for with build_for_data)."
+        )
+    spec = data_module.spec(data)
+    recipe = training.default_recipe(family, spec)
+    optimizers = [model.g_optimizer, model.d_optimizer]
+    defaults = type(model).default_optimizers()
+    optimizers = [opt or default for opt, default in zip(optimizers, defaults)]
+    latent = getattr(model, "latent_dim", None)
+    if family == "infogan":
+        latent = model.noise_dim
+    return {
+        "name": f"{family}-{data}".replace(":", "-").replace("/", "-").lower(),
+        "description": f"{type(model).__name__} saved with save_to_preset.",
+        "family": family,
+        "nets": {"builder": "default", "latent_dim": latent, "family_kwargs": {}},
+        "data": {"name": data, "image_size": None, "channels": None},
+        "training": {
+            "optimizers": {
+                "generator": optimizer_spec(optimizers[0]),
+                "discriminator": optimizer_spec(optimizers[1]),
+            },
+            "batch_size": recipe["batch_size"],
+            "epochs": recipe["epochs"],
+            "d_steps": int(model.d_steps),
+            "seed": int(model.seed),
+            "mixed_precision": "float32",
+            "jit_compile": True,
+        },
+        "metrics": schema.NONE,
+        "weights": schema.NONE,
+    }
+
+
+def save_to_preset(model, folder, data=None):
+    """Writes ``folder/config.yaml`` and ``folder/model.weights.h5`` (KerasHub style).
+
+    The config is the model's zoo entry (for models from ``kerasgan.zoo`` or
+    ``from_preset``) with ``weights`` pointing at ``model.weights.h5``; the
+    entry's metrics are kept only when the weights are the measured ones.
+
+    Args:
+        model: a kerasgan family model.
+        folder: the preset folder (created if missing).
+        data: data-set name, needed only for models not built by the zoo.
+
+    Returns:
+        The folder path.
+    """
+    from kerasgan.training import write_yaml
+
+    folder = os.fspath(folder)
+    entry = getattr(model, "zoo_entry", None)
+    entry = dict(entry) if entry is not None else _entry_for(model, data)
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, PRESET_WEIGHTS)
+    save_network_weights(model, path)
+    sha = registry.file_sha256(path)
+    published = entry.get("weights")
+    if not (isinstance(published, dict) and published.get("sha256") == sha):
+        entry["metrics"] = schema.NONE
+    entry["weights"] = {"url": PRESET_WEIGHTS, "sha256": sha, "size": os.path.getsize(path)}
+    config = os.path.join(folder, PRESET_CONFIG)
+    schema.validate_entry(entry, source=config)
+    write_yaml(entry, config)
+    return folder

@@ -1,0 +1,190 @@
+"""Builds the kerasgan model zoo: configs, trained weights, metrics and the gallery.
+
+Usage (from the repository root)::
+
+    python tools/build_zoo.py --write-configs          # (re)write missing YAMLs from today's recipes
+    python tools/build_zoo.py gan-ring8 wgan-ring8     # retrain these entries from their YAML
+    python tools/build_zoo.py --all                    # retrain every entry that publishes weights
+    python tools/build_zoo.py --metrics-only --all     # re-measure metrics from the shipped weights
+    python tools/build_zoo.py --gallery                # regenerate gallery PNGs and README.md
+
+Retraining runs :func:`kerasgan.training.run_training` on the entry's
+TrainConfig (exactly what ``kerasgan train --config zoo/NAME.yaml`` runs) in
+a temporary folder, saves ``kerasgan/zoo/weights/NAME.weights.h5``
+atomically, measures the metrics on the saved weights (loaded through
+``kerasgan.zoo.load``, so the published file is what is measured), writes
+``weights`` (url, sha256, size) and ``metrics`` back into the YAML and
+redraws ``kerasgan/zoo/gallery/NAME.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+#: Trained entries: name -> (family, data set, description).
+TRAINED = {
+    "gan-ring8": ("gan", "ring8", ("Vanilla GAN (Goodfellow et al. 2014, non-saturating loss) "
+                  "with MLP nets on the 8-Gaussian ring.")),
+    "lsgan-grid25": ("lsgan", "grid25", ("Least-squares GAN (Mao et al. 2017) with MLP nets on "
+                     "the 5x5 Gaussian grid.")),
+    "wgan-ring8": ("wgan", "ring8", ("Weight-clipped WGAN (Arjovsky et al. 2017) with MLP nets "
+                   "on the 8-Gaussian ring.")),
+    "wgan-gp-ring8": ("wgan_gp", "ring8", ("WGAN with gradient penalty (Gulrajani et al. 2017) "
+                      "with MLP nets on the 8-Gaussian ring.")),
+    "sngan-ring8": ("sngan", "ring8", ("Spectrally normalised GAN (Miyato et al. 2018) with MLP "
+                    "nets on the 8-Gaussian ring.")),
+    "dcgan-digits": ("dcgan", "digits", ("DCGAN (Radford et al. 2016) on the 16x16 scikit-learn "
+                     "digits.")),
+    "cgan-digits": ("cgan", "digits", ("Conditional GAN (Mirza & Osindero 2014): digits of a "
+                    "requested class.")),
+    "acgan-digits": ("acgan", "digits", ("Auxiliary-classifier GAN (Odena et al. 2017): digits "
+                     "of a requested class.")),
+    "infogan-digits": ("infogan", "digits", ("InfoGAN (Chen et al. 2016): 10 categorical and 2 "
+                       "continuous codes learned without labels on the digits.")),
+    "pix2pix-digits-edges": ("pix2pix", "digits-edges", ("pix2pix (Isola et al. 2017): digit -> "
+                             "its edge map, trained on aligned pairs.")),
+    "cyclegan-digits-rotated": ("cyclegan", "digits-rotated", ("CycleGAN (Zhu et al. 2017): "
+                                "upright <-> rotated digits from unpaired halves.")),
+    "stargan-digits-domains": ("stargan", "digits-domains", ("StarGAN (Choi et al. 2018): one "
+                               "generator for original / inverted / rotated digits.")),
+}
+
+_PREPROCESSING = {
+    "points": "raw 2-D coordinates (no scaling)",
+    "image": "pixels scaled to [-1, 1], NHWC",
+    "paired": "(source, target) pixels scaled to [-1, 1], NHWC",
+    "unpaired": "(a, b) pixels scaled to [-1, 1], NHWC",
+}
+
+
+def recipe_entry(name, family, data, description):
+    """A zoo entry with today's :func:`kerasgan.training.default_recipe`, written out."""
+    from kerasgan import data as data_module
+    from kerasgan import families, training
+    from kerasgan.zoo.schema import optimizer_spec
+
+    family_cls = families.get(family)
+    spec = data_module.spec(data)
+    recipe = training.default_recipe(family, spec)
+    optimizers = training.build_optimizers(family_cls, recipe["g_lr"], recipe["d_lr"])
+    return {
+        "name": name,
+        "description": description,
+        "family": family,
+        "nets": {"builder": "default", "latent_dim": recipe["latent_dim"], "family_kwargs": {}},
+        "data": {
+            "name": data,
+            "image_size": None,
+            "channels": None,
+            "epoch_size": None,
+            "preprocessing": _PREPROCESSING[spec.kind],
+        },
+        "training": {
+            "optimizers": {
+                "generator": optimizer_spec(optimizers[0]),
+                "discriminator": optimizer_spec(optimizers[1]),
+            },
+            "batch_size": recipe["batch_size"],
+            "epochs": recipe["epochs"],
+            "d_steps": int(family_cls.default_d_steps),
+            "seed": 0,
+            "mixed_precision": "float32",
+            "jit_compile": True,
+        },
+        "metrics": "none",
+        "weights": "none",
+    }
+
+
+def write_configs(overwrite=False):
+    """Writes the YAML of every trained entry that has none yet (all with ``overwrite``)."""
+    from kerasgan import training, zoo
+
+    os.makedirs(zoo.config_dir(), exist_ok=True)
+    for name, (family, data, description) in TRAINED.items():
+        path = zoo.config_path(name)
+        if os.path.exists(path) and not overwrite:
+            continue
+        training.write_yaml(recipe_entry(name, family, data, description), path)
+        print(f"wrote {path}")
+
+
+def train(name):
+    """Retrains ``name`` from its YAML and publishes the weights (atomic)."""
+    import keras
+
+    from kerasgan import training, zoo
+    from kerasgan.zoo import schema
+    from kerasgan.zoo.weights import save_network_weights
+
+    path = zoo.config_path(name)
+    entry = schema.load_entry(path)
+    config = training.TrainConfig.from_dict(schema.train_config_values(entry, path), source=path)
+    # Per-epoch pictures do not change the weights; skip them to save time.
+    config = config.replace(sample_every=0)
+    start = time.time()
+    with tempfile.TemporaryDirectory(prefix=f"zoo-{name}-") as out:
+        result = training.run_training(config, out, verbose=2)
+        weights = zoo.weights_path(name)
+        save_network_weights(result.model, weights)
+    keras.backend.clear_session()
+    seconds = time.time() - start
+    print(f"{name}: trained {config.epochs} epochs in {seconds:.0f} s -> {weights}", flush=True)
+    zoo.publish_weights(name, weights, train_seconds=seconds)
+
+
+def measure(name):
+    """Measures the metrics of the shipped weights and writes them into the YAML."""
+    from kerasgan import zoo
+    from kerasgan.zoo import measure as measure_module
+
+    metrics = measure_module.measure_entry(name)
+    zoo.update_entry(name, metrics=metrics)
+    print(f"{name}: {metrics['values']}", flush=True)
+
+
+def main(argv=None):
+    """Command line of the zoo builder; see the module docstring."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("names", nargs="*", help="entries to rebuild")
+    parser.add_argument("--all", action="store_true", help="every trained entry")
+    parser.add_argument("--write-configs", action="store_true", help="write missing YAMLs")
+    parser.add_argument("--overwrite-configs", action="store_true",
+                        help="with --write-configs: rewrite existing YAMLs too")
+    parser.add_argument("--metrics-only", action="store_true",
+                        help="re-measure metrics from the shipped weights (no training)")
+    parser.add_argument("--no-metrics", action="store_true", help="train only")
+    parser.add_argument("--gallery", action="store_true",
+                        help="redraw the gallery PNGs and kerasgan/zoo/README.md")
+    args = parser.parse_args(argv)
+    if args.write_configs:
+        write_configs(overwrite=args.overwrite_configs)
+    names = list(TRAINED) if args.all else args.names
+    unknown = [n for n in names if n not in TRAINED]
+    if unknown:
+        parser.error(f"unknown entries {unknown}; trained entries: {', '.join(TRAINED)}")
+    for name in names:
+        if not args.metrics_only:
+            train(name)
+        if not args.no_metrics:
+            measure(name)
+        if not args.gallery and not args.no_metrics:
+            from kerasgan.zoo import gallery
+
+            gallery.draw_entry(name)
+    if args.gallery:
+        from kerasgan.zoo import gallery
+
+        gallery.write_gallery()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -313,11 +313,16 @@ class TrainConfig:
 
 
 def load_yaml_config(path):
-    """Reads a YAML mapping from ``path``.
+    """Reads a YAML mapping of TrainConfig keys from ``path``.
+
+    A zoo entry (``kerasgan/zoo/configs/NAME.yaml``, recognised by its
+    ``nets`` and ``training`` sections) is validated with the zoo schema and
+    mapped onto TrainConfig keys (:func:`kerasgan.zoo.schema.train_config_values`).
 
     Raises:
         FileNotFoundError: the file does not exist.
-        ConfigError: the file is not valid YAML or not a mapping.
+        ConfigError: the file is not valid YAML or not a mapping
+            (``kerasgan.zoo.ZooConfigError``, a ConfigError, for an invalid zoo entry).
     """
     import yaml
 
@@ -336,6 +341,11 @@ def load_yaml_config(path):
         raise ConfigError(
             f"{path}: a training config must be a YAML mapping, got {type(values).__name__}."
         )
+    from kerasgan.zoo import schema as zoo_schema
+
+    if zoo_schema.is_entry(values):
+        # A zoo entry (kerasgan/zoo/configs/NAME.yaml): validate it and map it to TrainConfig keys.
+        values = zoo_schema.train_config_values(zoo_schema.validate_entry(values, path), path)
     return values
 
 

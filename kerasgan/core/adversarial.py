@@ -206,6 +206,45 @@ class AdversarialModel(keras.Model):
             )
         return cls(**config)
 
+    # ---------------------------------------------------------------- presets
+
+    @classmethod
+    def from_preset(cls, preset, load_weights=True, compile=True):
+        """A model from a zoo entry name or a preset folder (KerasHub style).
+
+        Args:
+            preset: zoo entry name (``kerasgan.zoo.names()``) or a folder
+                holding ``config.yaml`` and ``model.weights.h5``
+                (see :meth:`save_to_preset`).
+            load_weights: fetch, verify and load the weights.
+            compile: compile with the recipe's optimizers.
+
+        Raises:
+            ValueError: the preset belongs to a family that is not ``cls``
+                (nor a subclass of it).
+
+        Example:
+            >>> model = kerasgan.DCGAN.from_preset("dcgan-digits")  # doctest: +SKIP
+        """
+        from kerasgan.zoo.models import from_preset
+
+        return from_preset(cls, preset, load_weights=load_weights, compile=compile)
+
+    def save_to_preset(self, folder, data=None):
+        """Writes ``folder/config.yaml`` (zoo schema) and ``folder/model.weights.h5``.
+
+        Args:
+            folder: the preset folder (created if missing).
+            data: data-set name; needed only for models not built by
+                ``kerasgan.zoo`` / :meth:`from_preset`.
+
+        Returns:
+            The folder path; ``Family.from_preset(folder)`` loads it back.
+        """
+        from kerasgan.zoo.models import save_to_preset
+
+        return save_to_preset(self, folder, data=data)
+
     # ------------------------------------------------------------ randomness
 
     def stream_seed(self, draw, stream=0):

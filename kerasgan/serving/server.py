@@ -47,6 +47,8 @@ class ModelServer:
         enable_batching: merge concurrent requests (also on when a batching
             parameters file is given or ``BASE/batching_parameters.txt`` exists).
         batching_parameters_file: text-format ``BatchingParameters``.
+        batching_options: :class:`~kerasgan.serving.batching.BatchingOptions`
+            (turns batching on; overrides any batching parameters file).
 
     Attributes:
         rest_port, grpc_port: the bound ports once started.
@@ -59,7 +61,8 @@ class ModelServer:
     """
 
     def __init__(self, base, rest_port=0, grpc_port=0, host="127.0.0.1", model_config_file=None,
-                 poll_seconds=2.0, enable_batching=False, batching_parameters_file=None):
+                 poll_seconds=2.0, enable_batching=False, batching_parameters_file=None,
+                 batching_options=None):
         if not os.path.isdir(base):
             raise FileNotFoundError(f"model folder {base!r} not found (or not a folder).")
         if model_config_file and not os.path.isfile(model_config_file):
@@ -72,7 +75,9 @@ class ModelServer:
         if batching_parameters_file is None:
             candidate = os.path.join(base, config_lib.BATCHING_NAME)
             batching_parameters_file = candidate if os.path.isfile(candidate) else None
-        if batching_parameters_file:
+        if batching_options is not None:
+            self.batching = batching_options
+        elif batching_parameters_file:
             self.batching = read_batching_parameters(batching_parameters_file)
         else:
             self.batching = BatchingOptions() if enable_batching else None

@@ -29,7 +29,6 @@ from kerasgan.export import (
 )
 from kerasgan.export import onnx_export as onnx_module
 from kerasgan.export import savedmodel as savedmodel_module
-from kerasgan.export.serving_files import batching_parameters_message
 
 LATENT = 8
 
@@ -341,10 +340,11 @@ def test_models_config_lists_every_model(exports, base):
 
 
 def test_batching_parameters_parse(exports, base):
-    params = batching_parameters_message()()
-    text_format.Parse((base / "batching_parameters.txt").read_text(), params)
-    assert params.max_batch_size.value >= max(savedmodel_module.WARMUP_BATCH_SIZES)
-    assert params.num_batch_threads.value >= 1 and params.batch_timeout_micros.value > 0
+    from kerasgan.serving import read_batching_parameters
+
+    params = read_batching_parameters(base / "batching_parameters.txt")
+    assert params.max_batch_size >= max(savedmodel_module.WARMUP_BATCH_SIZES)
+    assert params.num_batch_threads >= 1 and params.batch_timeout_micros > 0
 
 
 # ------------------------------------------------------------ versions

@@ -3,8 +3,9 @@
 ``models.config`` is a text-format ``ModelServerConfig`` (parsed and written
 with ``tensorflow_serving.config.model_server_config_pb2``);
 ``batching_parameters.txt`` a text-format ``BatchingParameters`` (that proto
-is not shipped with tensorflow-serving-api, so this module declares the
-fields it writes); the warmup file a TFRecord of ``PredictionLog`` records.
+is not shipped with tensorflow-serving-api; the file is a few fixed lines,
+read back by :func:`kerasgan.serving.read_batching_parameters` as by TF
+Serving); the warmup file a TFRecord of ``PredictionLog`` records.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import tempfile
 
 __all__ = [
     "BATCHING_PARAMETERS",
-    "batching_parameters_message",
     "update_models_config",
     "write_batching_parameters",
     "write_warmup_requests",
@@ -90,88 +90,28 @@ def update_models_config(base, name):
     return path
 
 
-def batching_parameters_message():
-    """The ``tensorflow.serving.BatchingParameters`` message class (fields kerasgan writes).
-
-    Declared here from TF Serving's ``session_bundle_config.proto`` (the
-    pip package has no Python module for it); text format depends only on
-    field names and types, so files written with it are read by the server.
-    """
-    from google.protobuf import (
-        descriptor_pb2,
-        descriptor_pool,
-        message_factory,
-        wrappers_pb2,
-    )
-
-    pool = descriptor_pool.DescriptorPool()
-    pool.AddSerializedFile(wrappers_pb2.DESCRIPTOR.serialized_pb)
-    proto = descriptor_pb2.FileDescriptorProto(
-        name="kerasgan_batching.proto",
-        package="tensorflow.serving",
-        syntax="proto3",
-        dependency=["google/protobuf/wrappers.proto"],
-    )
-    message = proto.message_type.add(name="BatchingParameters")
-    field = descriptor_pb2.FieldDescriptorProto
-    for number, (field_name, kind) in enumerate(
-        [
-            ("max_batch_size", "int64"),
-            ("batch_timeout_micros", "int64"),
-            ("max_enqueued_batches", "int64"),
-            ("num_batch_threads", "int64"),
-            ("thread_pool_name", "string"),
-            ("allowed_batch_sizes", "repeated"),
-            ("pad_variable_length_inputs", "bool"),
-        ],
-        start=1,
-    ):
-        if kind == "repeated":
-            message.field.add(
-                name=field_name, number=number, type=field.TYPE_INT64, label=field.LABEL_REPEATED
-            )
-        elif kind == "bool":
-            message.field.add(
-                name=field_name, number=number, type=field.TYPE_BOOL, label=field.LABEL_OPTIONAL
-            )
-        else:
-            wrapper = ".google.protobuf.Int64Value" if kind == "int64" else ".google.protobuf.StringValue"
-            message.field.add(
-                name=field_name,
-                number=number,
-                type=field.TYPE_MESSAGE,
-                type_name=wrapper,
-                label=field.LABEL_OPTIONAL,
-            )
-    pool.Add(proto)
-    return message_factory.GetMessageClass(
-        pool.FindMessageTypeByName("tensorflow.serving.BatchingParameters")
-    )
-
-
 def write_batching_parameters(base):
     """Writes ``BASE/batching_parameters.txt`` unless it exists (your edits are kept).
 
     Returns:
         the path of the file.
     """
-    from google.protobuf import text_format
-
     path = os.path.join(base, "batching_parameters.txt")
     if os.path.exists(path):
         return path
-    params = batching_parameters_message()()
-    for key, value in BATCHING_PARAMETERS.items():
-        if key == "pad_variable_length_inputs":
-            params.pad_variable_length_inputs = bool(value)
+    values = {**BATCHING_PARAMETERS, "num_batch_threads": os.cpu_count() or 1}
+    lines = [
+        "# TF Serving batching, written by kerasgan export; use it with",
+        "#   tensorflow_model_server --enable_batching --batching_parameters_file=THIS_FILE",
+        "# CPU defaults: raise max_batch_size / batch_timeout_micros for throughput, lower for latency.",
+    ]
+    for key, value in values.items():
+        # Int64Value wrapper fields in text format; the bool is a plain field.
+        if isinstance(value, bool):
+            lines.append(f"{key}: {str(value).lower()}")
         else:
-            getattr(params, key).value = int(value if value is not None else (os.cpu_count() or 1))
-    header = (
-        "# TF Serving batching (tensorflow_model_server --enable_batching "
-        "--batching_parameters_file=THIS_FILE), written by kerasgan export.\n"
-        "# CPU defaults: raise max_batch_size / batch_timeout_micros for throughput, lower for latency.\n"
-    )
-    atomic_write_text(path, header + text_format.MessageToString(params))
+            lines.append(f"{key} {{ value: {int(value)} }}")
+    atomic_write_text(path, "\n".join(lines) + "\n")
     return path
 
 

@@ -105,27 +105,21 @@ def _cmd_serve(args):
 
 
 def _report(server, entries):
+    from kerasgan.serving.errors import ServingError
+
     print(f"Serving {len(entries)} model(s) from {server.base}", flush=True)
     for entry in entries:
-        states = ", ".join(
-            f"v{s.version} {s.state}" + (f" ({s.error_message})" if s.error_message else "")
-            for s in server.repository.status(entry.name)
-        ) if entry.name in server.repository.model_names and _known(server, entry.name) else \
-            "no versions yet"
+        try:
+            states = ", ".join(
+                f"v{s.version} {s.state}" + (f" ({s.error_message})" if s.error_message else "")
+                for s in server.repository.status(entry.name)
+            )
+        except ServingError:
+            states = f"no versions yet (waiting for {entry.base_path}/VERSION)"
         print(f"  {entry.name}: {states}", flush=True)
     print(f"REST: {server.rest_url}/v1/models/NAME[:predict]", flush=True)
     print(f"gRPC: {server.grpc_target}", flush=True)
     print("Press Ctrl-C (or send SIGTERM) to stop.", flush=True)
-
-
-def _known(server, name):
-    from kerasgan.serving.errors import ServingError
-
-    try:
-        server.repository.status(name)
-        return True
-    except ServingError:
-        return False
 
 
 def _wait_for_stop():

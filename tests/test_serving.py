@@ -57,6 +57,7 @@ model_config_list {
     version_labels { key: "canary" value: 2 }
   }
   config { name: "hot" base_path: "hot" model_platform: "tensorflow" }
+  config { name: "invert" base_path: "invert" model_platform: "tensorflow" }
 }
 """
 
@@ -102,6 +103,33 @@ def save_cond_model(path, version):
                         signatures={"serving_default": module.generate, "generate": module.generate})
 
 
+def save_invert_model(path):
+    """A translator: ``serving_default(image) -> images = 1 - image`` and
+    ``translate_bytes(image_bytes) -> images_bytes`` (PNG in, inverted PNG out)."""
+
+    class Invert(tf.Module):
+        @tf.function(input_signature=[tf.TensorSpec([None, 2, 2, 1], tf.float32, name="image")])
+        def translate(self, image):
+            return {"images": 1.0 - image}
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="image_bytes")])
+        def translate_bytes(self, image_bytes):
+            def one(png):
+                return tf.io.encode_png(255 - tf.io.decode_png(png, channels=1))
+
+            return {"images_bytes": tf.map_fn(one, image_bytes, fn_output_signature=tf.string)}
+
+    module = Invert()
+    tf.saved_model.save(module, path, signatures={"serving_default": module.translate,
+                                                  "translate_bytes": module.translate_bytes})
+
+
+def png_bytes(pixels):
+    buffer = io.BytesIO()
+    Image.fromarray(np.asarray(pixels, np.uint8)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def write_warmup(version_dir, count):
     """A TF Serving warmup file with ``count`` predict requests for the noise model."""
     folder = os.path.join(version_dir, "assets.extra")
@@ -124,6 +152,7 @@ def base(tmp_path_factory):
     write_warmup(os.path.join(root, "noise", "1"), 3)
     save_cond_model(os.path.join(root, "cond", "1"), 1)
     save_cond_model(os.path.join(root, "cond", "2"), 2)
+    save_invert_model(os.path.join(root, "invert", "1"))
     shutil.copytree(os.path.join(root, "noise", "1"), os.path.join(root, "hot", "1"))
     with open(os.path.join(root, "models.config"), "w") as f:
         f.write(MODELS_CONFIG)
@@ -330,6 +359,37 @@ def test_client_predict_generate_status_metadata(server, protocol):
         with pytest.raises(ServingError) as error:
             client.predict({"z": z}, signature="nope")
         assert error.value.status == 400 and error.value.code == "INVALID_ARGUMENT"
+
+
+@pytest.mark.parametrize("protocol", ["rest", "grpc"])
+def test_client_translate_arrays_and_png_bytes(server, protocol):
+    if protocol == "rest":
+        client = ServingClient("invert", server.rest_url)
+    else:
+        client = GrpcServingClient("invert", server.grpc_target)
+    images = np.random.default_rng(1).uniform(size=(3, 2, 2, 1)).astype(np.float32)
+    np.testing.assert_allclose(client.translate(images), 1 - images, rtol=1e-6)
+    pixels = [[[0, 100], [200, 255]], [[10, 20], [30, 40]]]
+    translated = client.translate([png_bytes(p) for p in pixels])
+    assert len(translated) == 2
+    for png, original in zip(translated, pixels):
+        result = np.array(Image.open(io.BytesIO(png))).reshape(2, 2)
+        np.testing.assert_array_equal(result, 255 - np.array(original))
+    client.close()
+
+
+def test_rest_b64_inputs_as_documented(http):
+    png = png_bytes([[0, 50], [100, 150]])
+    body = {"signature_name": "translate_bytes",
+            "instances": [{"b64": base64.b64encode(png).decode()}]}
+    response = http.post("/v1/models/invert:predict", json=body)
+    assert response.status_code == 200
+    (prediction,) = response.json()["predictions"]
+    result = np.array(Image.open(io.BytesIO(base64.b64decode(prediction["b64"]))))
+    np.testing.assert_array_equal(result.reshape(2, 2), [[255, 205], [155, 105]])
+    bad = http.post("/v1/models/invert:predict", json={"signature_name": "translate_bytes",
+                                                        "inputs": [{"b64": "%%%"}]})
+    assert bad.status_code == 400 and "base64" in bad.json()["error"]
 
 
 def test_grpc_output_filter(server):
@@ -563,7 +623,7 @@ def test_model_config_policies_labels_and_errors(base, tmp_path):
 
 
 def test_discovery_without_config(base):
-    assert {e.name for e in discover_models(base)} == {"noise", "cond", "hot"}
+    assert {e.name for e in discover_models(base)} == {"noise", "cond", "hot", "invert"}
     (single,) = discover_models(os.path.join(base, "cond"))
     assert single.name == "cond" and single.policy == "latest"
 

@@ -56,6 +56,40 @@ TRAINED = {
                                "generator for original / inverted / rotated digits.")),
 }
 
+#: Paper recipes without published weights (too big to train here): name ->
+#: (family, data set, description, overrides of the written-out entry).
+PAPERS = {
+    "dcgan-mnist": ("dcgan", "mnist", (
+        "DCGAN on MNIST 28x28 (Radford et al. 2016, arXiv:1511.06434: Adam lr 2e-4, "
+        "beta_1 0.5, batch 128; 25 epochs as in the authors' reference code)."),
+        {"training": {"batch_size": 128, "epochs": 25}}),
+    "wgan-gp-cifar10": ("wgan_gp", "cifar10", (
+        "WGAN-GP on CIFAR-10 32x32 (Gulrajani et al. 2017, arXiv:1704.00028: Adam lr 1e-4, "
+        "betas 0 / 0.9, batch 64, 5 critic steps, gradient penalty 10, 200k generator "
+        "iterations = 256 epochs of 781 batches; the paper's ResNet nets are replaced by "
+        "kerasgan's DCGAN nets)."),
+        {"data": {"image_size": 32}, "training": {"batch_size": 64, "epochs": 256}}),
+    "dcgan-celeba64": ("dcgan", "celeb_a", (
+        "DCGAN on CelebA faces at 64x64 (Radford et al. 2016, arXiv:1511.06434: Adam lr "
+        "2e-4, beta_1 0.5, batch 128; 25 epochs as in the authors' reference code)."),
+        {"data": {"image_size": 64, "channels": 3},
+         "training": {"batch_size": 128, "epochs": 25}}),
+    "cyclegan-horse2zebra": ("cyclegan", "cycle_gan/horse2zebra", (
+        "CycleGAN horse <-> zebra at 256x256 (Zhu et al. 2017, arXiv:1703.10593: Adam lr "
+        "2e-4, beta_1 0.5, batch 1, cycle weight 10, 200 epochs; the paper decays the "
+        "learning rate linearly to 0 over the last 100 epochs, kerasgan train keeps it "
+        "constant)."),
+        {"data": {"image_size": 256, "channels": 3},
+         "training": {"batch_size": 1, "epochs": 200}}),
+    "pix2pix-facades": ("pix2pix", "pairs:data/facades", (
+        "pix2pix labels -> facades at 256x256 (Isola et al. 2017, arXiv:1611.07004: Adam "
+        "lr 2e-4, beta_1 0.5, batch 1, L1 weight 100, 200 epochs). Data: the pix2pix "
+        "facades download (side-by-side A|B images) unpacked into data/facades/{train,val}; "
+        "run from the folder that holds data/."),
+        {"data": {"image_size": 256, "channels": 3},
+         "training": {"batch_size": 1, "epochs": 200}}),
+}
+
 _PREPROCESSING = {
     "points": "raw 2-D coordinates (no scaling)",
     "image": "pixels scaled to [-1, 1], NHWC",
@@ -64,14 +98,32 @@ _PREPROCESSING = {
 }
 
 
+def _spec(data):
+    """The data spec; tfds / folder sets (not on this machine) get their known kind and shape."""
+    from kerasgan import data as data_module
+    from kerasgan.data.base import DataSpec
+
+    known = {
+        "mnist": DataSpec("mnist", "image", (28, 28, 1), 10),
+        "cifar10": DataSpec("cifar10", "image", (32, 32, 3), 10),
+        "celeb_a": DataSpec("celeb_a", "image", (64, 64, 3), None),
+    }
+    if data in known:
+        return known[data]
+    if data.startswith("cycle_gan/"):
+        return DataSpec(data, "unpaired", (256, 256, 3), None, target_shape=(256, 256, 3))
+    if data.startswith("pairs:"):
+        return DataSpec(data, "paired", (256, 256, 3), None, target_shape=(256, 256, 3))
+    return data_module.spec(data)
+
+
 def recipe_entry(name, family, data, description):
     """A zoo entry with today's :func:`kerasgan.training.default_recipe`, written out."""
-    from kerasgan import data as data_module
     from kerasgan import families, training
     from kerasgan.zoo.schema import optimizer_spec
 
     family_cls = families.get(family)
-    spec = data_module.spec(data)
+    spec = _spec(data)
     recipe = training.default_recipe(family, spec)
     optimizers = training.build_optimizers(family_cls, recipe["g_lr"], recipe["d_lr"])
     return {
@@ -113,6 +165,15 @@ def write_configs(overwrite=False):
         if os.path.exists(path) and not overwrite:
             continue
         training.write_yaml(recipe_entry(name, family, data, description), path)
+        print(f"wrote {path}")
+    for name, (family, data, description, overrides) in PAPERS.items():
+        path = zoo.config_path(name)
+        if os.path.exists(path) and not overwrite:
+            continue
+        entry = recipe_entry(name, family, data, description)
+        for section, values in overrides.items():
+            entry[section].update(values)
+        training.write_yaml(entry, path)
         print(f"wrote {path}")
 
 

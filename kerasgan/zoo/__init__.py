@@ -15,11 +15,11 @@ Example:
 
 Weights are cached in ``$KERASGAN_HOME/weights`` (default ``~/.kerasgan``);
 ``KERASGAN_WEIGHTS_URL`` points downloads at a mirror (see
-:mod:`kerasgan.zoo.fetch`). ``kerasgan train --config zoo/NAME.yaml``
+:mod:`kerasgan.zoo.download`). ``kerasgan train --config zoo/NAME.yaml``
 retrains an entry.
 """
 
-from kerasgan.zoo.fetch import cache_path, home, resolve_url
+from kerasgan.zoo.download import cache_path, home, resolve_url
 from kerasgan.zoo.models import (
     build,
     build_entry,

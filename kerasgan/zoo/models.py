@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from kerasgan.zoo import fetch as fetch_module
+from kerasgan.zoo import download as fetch_module
 from kerasgan.zoo import registry, schema
 from kerasgan.zoo import weights as weights_module
 from kerasgan.zoo.weights import WeightsError, save_network_weights

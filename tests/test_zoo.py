@@ -1,0 +1,286 @@
+"""kerasgan.zoo: schema validation, shipped entries, loading, presets, CLI, packaging."""
+
+import copy
+import importlib.resources
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import yaml
+
+import kerasgan
+from kerasgan import cli, zoo
+from kerasgan.zoo import registry, schema
+from kerasgan.zoo.weights import WeightsError, check_weights, variable_shapes
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+#: Shipped entries that tests load (small and quick); the rest are checksummed only.
+LOADED = ("gan-ring8", "cgan-digits")
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERASGAN_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("KERASGAN_WEIGHTS_URL", raising=False)
+    return tmp_path / "home"
+
+
+@pytest.fixture(scope="module")
+def ring8():
+    return zoo.load("gan-ring8")
+
+
+def _entry(name="gan-ring8"):
+    with open(zoo.config_path(name), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _write(tmp_path, entry, name="bad.yaml"):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(entry, sort_keys=False))
+    return str(path)
+
+
+# ------------------------------------------------------------------ schema
+
+
+@pytest.mark.parametrize(
+    "edit, key, fragments",
+    [
+        (lambda e: e.update(descripton="x"), "'descripton'",
+         ["unknown key", "Did you mean 'description'?", "Allowed keys: name, description"]),
+        (lambda e: e["training"].update(batch_sise=3), "'training.batch_sise'",
+         ["Did you mean 'batch_size'?", "Allowed keys: optimizers, batch_size"]),
+        (lambda e: e["training"].update(epochs="ten"), "'training.epochs'",
+         ["must be an integer, got 'ten' (str)"]),
+        (lambda e: e.pop("weights"), "'weights'", ["missing", "a mapping or 'none'"]),
+        (lambda e: e["nets"].pop("latent_dim"), "'nets.latent_dim'", ["missing"]),
+        (lambda e: e.update(family="dcgn"), "'family'",
+         ["'dcgn' is not allowed", "Did you mean 'dcgan'?", "Allowed values: acgan"]),
+        (lambda e: e["training"]["optimizers"]["generator"].update(type="Adamw"),
+         "'training.optimizers.generator.type'", ["Did you mean 'Adam'?"]),
+        (lambda e: e["weights"].update(sha256="abc"), "'weights.sha256'", ["64 lower-case hex"]),
+    ],
+)
+def test_schema_errors_name_file_key_and_allowed(tmp_path, edit, key, fragments):
+    entry = _entry()
+    edit(entry)
+    path = _write(tmp_path, entry)
+    with pytest.raises(zoo.ZooConfigError) as error:
+        schema.load_entry(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: key {key}")
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_optimizer_settings_that_train_cannot_reproduce_are_rejected(tmp_path):
+    entry = _entry()
+    entry["training"]["optimizers"]["discriminator"]["beta_1"] = 0.9
+    path = _write(tmp_path, entry)
+    with pytest.raises(zoo.ZooConfigError, match="discriminator.beta_1.*only change the learning"):
+        schema.train_config_values(schema.load_entry(path), path)
+
+
+def test_every_shipped_entry_validates_and_maps_to_a_train_config():
+    from kerasgan.training import TrainConfig
+
+    names = zoo.list()
+    assert len(names) >= 17 and set(LOADED) <= set(names)
+    families = set()
+    for entry in zoo.list(entries=True):
+        config = TrainConfig.from_dict(schema.train_config_values(entry), source=entry["name"])
+        assert config.family == entry["family"]
+        assert config.epochs == entry["training"]["epochs"]
+        families.add(entry["family"])
+    assert families == set(kerasgan.families.names())
+
+
+def test_shipped_weights_match_their_checksums_and_stay_small():
+    total = 0
+    published = [e for e in zoo.list(entries=True) if e["weights"] != "none"]
+    assert {e["family"] for e in published} == set(kerasgan.families.names())
+    for entry in published:
+        path = os.path.join(zoo.zoo_dir(), entry["weights"]["url"])
+        assert os.path.getsize(path) == entry["weights"]["size"]
+        assert registry.file_sha256(path) == entry["weights"]["sha256"], entry["name"]
+        assert entry["metrics"] != "none", entry["name"]
+        total += entry["weights"]["size"]
+    assert total < 50e6
+
+
+def test_unknown_entry_lists_close_names():
+    with pytest.raises(zoo.UnknownEntryError, match="Did you mean 'gan-ring8'"):
+        zoo.info("gan-rin8")
+    with pytest.raises(zoo.UnknownEntryError, match="Zoo entries: acgan-digits"):
+        zoo.info("xyzzy")
+
+
+# ----------------------------------------------------------------- loading
+
+
+def test_load_fetches_into_cache_and_matches_the_published_metrics(ring8, home):
+    from kerasgan import metrics
+
+    cached = zoo.fetch("gan-ring8")
+    sha = zoo.info("gan-ring8")["weights"]["sha256"]
+    assert cached == str(home / "weights" / f"gan-ring8-{sha[:12]}.weights.h5")
+    result = metrics.evaluate(ring8, "ring8", ["modes"], num_samples=2500, seed=0)
+    published = zoo.info("gan-ring8")["metrics"]["values"]
+    assert result["modes"] == published["modes"]
+    assert result["high_quality"] == pytest.approx(published["high_quality"], abs=1e-3)
+
+
+def test_load_conditional_entry_generates_requested_classes():
+    model = zoo.load("cgan-digits")
+    assert model.generate(4, seed=0, labels=[0, 1, 2, 3]).shape == (4, 16, 16, 1)
+    assert model.optimizer is not None or model.g_optimizer is not None
+
+
+def test_weights_none_entry_errors_clearly_and_builds_untrained():
+    with pytest.raises(WeightsError) as error:
+        zoo.load("wgan-gp-cifar10")
+    message = str(error.value)
+    assert "publishes no weights" in message
+    assert "kerasgan train --config zoo/wgan-gp-cifar10.yaml" in message
+    assert "pretrained=False" in message
+
+
+def test_build_is_untrained_and_compiled_with_the_recipe():
+    model = zoo.build("gan-ring8")
+    lr = zoo.info("gan-ring8")["training"]["optimizers"]["generator"]["learning_rate"]
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(lr)
+    assert model.latent_dim == zoo.info("gan-ring8")["nets"]["latent_dim"]
+
+
+def test_shape_mismatch_names_the_layer_and_both_shapes(tmp_path):
+    entry = copy.deepcopy(zoo.info("gan-ring8"))
+    entry["nets"]["latent_dim"] = 8
+    small = zoo.build_entry(entry)
+    with pytest.raises(WeightsError) as error:
+        check_weights(small, zoo.fetch("gan-ring8"), "gan-ring8")
+    message = str(error.value)
+    assert "layer 'generator/layers/dense' variable 0" in message
+    assert "expected shape (8, 128), found (16, 128)" in message
+
+
+def test_corrupted_weights_file_is_reported(tmp_path, ring8):
+    path = tmp_path / "broken.weights.h5"
+    path.write_bytes(b"this is not HDF5" * 10)
+    with pytest.raises(WeightsError, match="not a Keras .weights.h5 file"):
+        variable_shapes(str(path))
+    with pytest.raises(WeightsError, match="not a Keras .weights.h5 file"):
+        check_weights(ring8, str(path))
+
+
+# ----------------------------------------------------------------- presets
+
+
+def test_preset_round_trip_gives_identical_outputs(tmp_path, ring8):
+    folder = ring8.save_to_preset(str(tmp_path / "preset"))
+    assert sorted(os.listdir(folder)) == ["config.yaml", "model.weights.h5"]
+    entry = schema.load_entry(os.path.join(folder, "config.yaml"))
+    assert entry["weights"]["url"] == "model.weights.h5"
+    again = kerasgan.GAN.from_preset(folder)
+    np.testing.assert_array_equal(ring8.generate(64, seed=3), again.generate(64, seed=3))
+    by_name = kerasgan.GAN.from_preset("gan-ring8")
+    np.testing.assert_array_equal(ring8.generate(8, seed=1), by_name.generate(8, seed=1))
+
+
+def test_preset_of_another_family_errors():
+    with pytest.raises(ValueError, match=r"'dcgan-digits' is a dcgan model \(DCGAN\); "
+                                         r"CGAN.from_preset cannot load it"):
+        kerasgan.CGAN.from_preset("dcgan-digits")
+
+
+def test_preset_with_tampered_weights_is_rejected(tmp_path, ring8):
+    folder = ring8.save_to_preset(str(tmp_path / "preset"))
+    with open(os.path.join(folder, "model.weights.h5"), "ab") as handle:
+        handle.write(b"extra")
+    with pytest.raises(WeightsError, match="expected .* bytes, got"):
+        kerasgan.GAN.from_preset(folder)
+
+
+# --------------------------------------------------------------------- CLI
+
+
+def test_cli_list_info_fetch(capsys, home):
+    assert cli.main(["zoo", "list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["name", "family", "data", "metrics", "weights"]
+    row = next(line for line in out if line.startswith("gan-ring8 "))
+    assert row.split()[1:3] == ["gan", "ring8"] and "modes=" in row and row.endswith("yes")
+    assert next(line for line in out if line.startswith("dcgan-mnist ")).endswith("no")
+
+    assert cli.main(["zoo", "info", "gan-ring8"]) == 0
+    info = capsys.readouterr().out
+    assert yaml.safe_load(info) == zoo.info("gan-ring8")
+
+    assert cli.main(["zoo", "fetch", "gan-ring8"]) == 0
+    path = capsys.readouterr().out.strip()
+    assert path.startswith(str(home)) and os.path.isfile(path)
+
+    assert cli.main(["zoo", "fetch", "dcgan-mnist"]) == 2
+    assert "publishes no weights" in capsys.readouterr().err
+
+
+def test_train_with_zoo_config_runs(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "run"
+    argv = ["train", "--config", "zoo/gan-ring8.yaml", "--out", str(out), "--epochs", "1",
+            "--epoch-size", "512", "--sample-every", "0", "--verbose", "0"]
+    assert cli.main(argv) == 0
+    assert (out / "model.keras").is_file()
+    saved = yaml.safe_load((out / "config.yaml").read_text())
+    recipe = zoo.info("gan-ring8")["training"]
+    assert saved["family"] == "gan" and saved["data"] == "ring8" and saved["epochs"] == 1
+    assert saved["batch_size"] == recipe["batch_size"]
+    assert saved["g_lr"] == recipe["optimizers"]["generator"]["learning_rate"]
+
+
+def test_train_with_invalid_zoo_config_is_one_line_error(tmp_path, capsys):
+    entry = _entry()
+    entry["training"]["epoch"] = 3
+    path = _write(tmp_path, entry)
+    assert cli.main(["train", "--config", path, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "key 'training.epoch'" in err and "Did you mean 'epochs'?" in err
+
+
+# --------------------------------------------------------------- packaging
+
+
+def test_configs_are_found_through_importlib_resources(tmp_path, monkeypatch):
+    assert registry.config_dir() == os.fspath(importlib.resources.files("kerasgan.zoo") / "configs")
+    fake = tmp_path / "pkg"
+    (fake / "configs").mkdir(parents=True)
+    (fake / "configs" / "only-one.yaml").write_text("name: only-one\n")
+    monkeypatch.setattr(registry.importlib.resources, "files", lambda package: fake)
+    assert zoo.list() == ["only-one"]
+
+
+@pytest.mark.slow
+def test_non_editable_install_lists_the_entries(tmp_path):
+    # Build from a copy: setuptools writes build/ and *.egg-info next to setup.cfg.
+    source = tmp_path / "src"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", "build", "*.egg-info", "__pycache__", ".ruff_cache", "runs"), symlinks=True)
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--quiet",
+         "--target", str(target), str(source)],
+        check=True, capture_output=True, timeout=600,
+    )
+    code = ("import os, kerasgan.zoo as z; print(z.__file__); print(len(z.list())); "
+            "print(all(os.path.isfile(os.path.join(z.zoo_dir(), e['weights']['url'])) "
+            "for e in z.list(entries=True) if e['weights'] != 'none'))")
+    env = {**os.environ, "PYTHONPATH": str(target), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, check=True, timeout=300)
+    path, count, present = result.stdout.split()
+    assert path.startswith(str(target))
+    assert int(count) == len(zoo.list())
+    assert present == "True"

@@ -334,7 +334,7 @@ def test_client_predict_generate_status_metadata(server, protocol):
         images = client.generate(seeds, labels=labels)
         assert images.shape == (3, 2, 2, 1) and images.dtype == np.float32
         np.testing.assert_allclose(images[:, 0, 0, 0], cond_value(seeds, labels, 2), rtol=1e-6)
-        old = client.generate(seeds, labels=labels, label="stable")
+        old = client.generate(seeds, labels=labels, version_label="stable")
         np.testing.assert_allclose(old[:, 0, 0, 0], cond_value(seeds, labels, 1), rtol=1e-6)
         pictures = client.generate_pil([4], labels=[1], version=1)
         assert pictures[0].size == (2, 2)
@@ -343,7 +343,7 @@ def test_client_predict_generate_status_metadata(server, protocol):
         assert set(outputs) == {"images", "images_bytes"}
         assert all(png.startswith(b"\x89PNG") for png in outputs["images_bytes"])
         assert [s["version"] for s in client.status()] == [2, 1]
-        assert client.status(label="stable")[0]["state"] == "AVAILABLE"
+        assert client.status(version_label="stable")[0]["state"] == "AVAILABLE"
         signatures = client.metadata()
         assert signatures["generate"]["inputs"]["seed"] == {"dtype": "int64", "shape": [-1]}
         assert signatures["generate"]["outputs"]["images"]["shape"] == [-1, 2, 2, 1]
@@ -695,29 +695,219 @@ def test_cli_serve_runs_until_sigterm(base, tmp_path):
 
 
 # ------------------------------------------------------ export integration
+#
+# Real (tiny, untrained) kerasgan models of every generator kind, exported with
+# export_savedmodel into one base and served by one ModelServer; both clients
+# must reproduce the Keras models run directly.
+
+EXPORT_LATENT = 8
+#: kerasgan.export kind -> the served model name used below.
+EXPORT_KINDS = {"points": "points", "labels": "cgan", "categories": "infogan",
+                "translation": "pix2pix", "translation_domain": "stargan"}
 
 
-def test_serves_a_kerasgan_export(tmp_path):
-    import kerasgan.export
+def tiny_kerasgan_models():
+    """One small model per generator kind (and CycleGAN for ``translate_ba``), by served name."""
+    import family_cases as cases
 
-    if not hasattr(kerasgan.export, "export_savedmodel"):
-        pytest.skip("kerasgan.export.export_savedmodel is not built yet")
     from kerasgan import data, families
 
-    model = families.get("cgan").build_for_data(data.spec("digits"), seed=0, latent_dim=8)
-    base = str(tmp_path / "exports")
-    kerasgan.export.export_savedmodel(model, base, "digits", validate=False)
-    with ModelServer(base, rest_port=0, grpc_port=0, poll_seconds=0) as served:
-        assert served.batching is not None  # the export wrote batching_parameters.txt
-        rest = ServingClient("digits", served.rest_url)
-        images = rest.generate([1, 2, 3], labels=[0, 1, 2])
-        assert images.shape[0] == 3 and images.shape[-1] == 1
-        assert 0.0 <= images.min() and images.max() <= 1.0
-        again = GrpcServingClient("digits", served.grpc_target).generate([1, 2, 3],
-                                                                         labels=[0, 1, 2])
-        np.testing.assert_allclose(again, images, atol=1e-5)
-        assert rest.generate_pil([4], labels=[3])[0].size == images.shape[1:3][::-1]
-        z = np.zeros((2, 8), np.float32)
-        assert rest.predict({"z": z, "label": np.array([0, 1], np.int32)})["images"].shape[0] == 2
-        assert served.repository.resolve("digits").warmup_requests > 0
-        rest.close()
+    def build(family, dataset):
+        return families.get(family).build_for_data(data.spec(dataset), seed=0,
+                                                   latent_dim=EXPORT_LATENT)
+
+    domains = data.spec("digits-domains")
+    assert (domains.shape, domains.num_classes) == ((cases.SIZE, cases.SIZE, 1), cases.CLASSES)
+    return {
+        "points": build("gan", "ring8"),
+        "cgan": build("cgan", "digits"),
+        "infogan": build("infogan", "digits"),
+        # narrow nets at the digits-edges / -rotated / -domains shapes (16 px, 1 channel)
+        "pix2pix": cases.pix2pix(),
+        "cyclegan": cases.cyclegan(),
+        "stargan": cases.stargan(),
+    }
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """``(base, models)``: every tiny model exported once as ``base/NAME/1``."""
+    from kerasgan.export import export_savedmodel, generator_kind
+
+    models = tiny_kerasgan_models()
+    assert {generator_kind(models[name]) for name in EXPORT_KINDS.values()} == set(EXPORT_KINDS)
+    base = str(tmp_path_factory.mktemp("kerasgan-exports"))
+    for name, model in models.items():
+        # export_savedmodel's own parity check is tests/test_export.py's job
+        export_savedmodel(model, base, name, validate=False)
+    return base, models
+
+
+@pytest.fixture(scope="module")
+def export_server(exported):
+    with ModelServer(exported[0], rest_port=0, grpc_port=0, poll_seconds=0) as served:
+        yield served
+
+
+@pytest.fixture(params=["rest", "grpc"])
+def connect(export_server, request):
+    """``connect(name)``: a client of the served export ``name`` over REST or gRPC."""
+    opened = []
+
+    def make(name):
+        if request.param == "rest":
+            client = ServingClient(name, export_server.rest_url)
+        else:
+            client = GrpcServingClient(name, export_server.grpc_target)
+        opened.append(client)
+        return client
+
+    yield make
+    for client in opened:
+        client.close()
+
+
+def keras_images(raw):
+    """A generator's [-1, 1] output as the [0, 1] images the signatures return."""
+    return (np.asarray(raw, np.float32) + 1) / 2
+
+
+def unit_images(count, seed):
+    return np.random.default_rng(seed).uniform(size=(count, 16, 16, 1)).astype(np.float32)
+
+
+def decode_pngs(pngs):
+    return np.stack([np.array(Image.open(io.BytesIO(png))).reshape(16, 16, 1) for png in pngs])
+
+
+PNG_ATOL = 0.5 / 255 + 1e-5  # rounding to 8 bits, plus float noise at a rounding edge
+
+
+def test_export_server_loads_every_kind_with_batching_and_warmup(export_server, exported):
+    assert export_server.batching is not None  # the export wrote batching_parameters.txt
+    for name in exported[1]:
+        assert export_server.repository.resolve(name).warmup_requests > 0, name
+
+
+def test_generate_points_model(connect, exported):
+    model = exported[1]["points"]
+    client = connect("points")
+    seeds = [0, 9, 9]
+    points = client.generate(seeds)
+    assert points.shape == (3, 2) and points.dtype == np.float32
+    expected = np.concatenate([model.generate(1, seed=s) for s in seeds])
+    np.testing.assert_allclose(points, expected, atol=1e-5)
+    with pytest.raises(ValueError, match="generates 2-D points, not images"):
+        client.generate_pil([0])
+
+
+def test_generate_labels_model(connect, exported):
+    model = exported[1]["cgan"]
+    client = connect("cgan")
+    seeds, labels = [1, 2, 2], [0, 1, 9]
+    images = client.generate(seeds, labels=labels)
+    expected = np.concatenate([model.generate(1, seed=s, labels=[label])
+                               for s, label in zip(seeds, labels)])
+    np.testing.assert_allclose(images, keras_images(expected), atol=1e-5)
+    np.testing.assert_allclose(client.generate([2, 2], labels=9), images[[2, 2]], atol=1e-6)
+    (picture,) = client.generate_pil([2], labels=[1])
+    assert picture.size == (16, 16)
+    np.testing.assert_allclose(np.array(picture).reshape(16, 16, 1) / 255, images[1],
+                               atol=PNG_ATOL)
+    z = model.sample_latents_for_seed(1, 1).numpy()
+    by_z = client.predict({"z": z, "label": np.array([0], np.int32)})["images"]
+    np.testing.assert_allclose(by_z, images[:1], atol=1e-5)
+    with pytest.raises(ServingError) as error:
+        client.generate([1], labels=[10])  # the signature's range check fails the request
+    assert error.value.code == "INVALID_ARGUMENT"
+
+
+def test_generate_categories_model(connect, exported):
+    from kerasgan.export import latents_for_seeds
+
+    model = exported[1]["infogan"]
+    client = connect("infogan")
+    seeds, categories = [4, 4, 7], [1, 6, 6]
+    images = client.generate(seeds, categories=categories)
+    z = latents_for_seeds(model, seeds, categories)
+    np.testing.assert_allclose(images, keras_images(model.generator(z, training=False)),
+                               atol=1e-5)
+    assert np.abs(images[0] - images[1]).max() > 1e-4  # the category changes the image
+    np.testing.assert_allclose(client.generate([7, 4], categories=6), images[[2, 1]], atol=1e-6)
+    pictures = client.generate_pil(seeds, categories=categories)
+    np.testing.assert_allclose(np.stack([np.array(p).reshape(16, 16, 1) for p in pictures]) / 255,
+                               images, atol=PNG_ATOL)
+    with pytest.raises(ServingError, match="category"):
+        client.generate([4])  # InfoGAN's generate needs a category per seed
+    with pytest.raises(ServingError) as error:
+        client.generate([4], categories=[10])
+    assert error.value.code == "INVALID_ARGUMENT"
+
+
+def test_translate_domain_model_arrays_and_png_bytes(connect, exported):
+    model = exported[1]["stargan"]
+    client = connect("stargan")
+    images, domains = unit_images(3, seed=2), [0, 2, 1]
+    translated = client.translate(images, domains=domains)
+    expected = keras_images(model.translate(images * 2 - 1, domains=domains))
+    np.testing.assert_allclose(translated, expected, atol=1e-5)
+    np.testing.assert_allclose(client.translate(images, domains=2),
+                               keras_images(model.translate(images * 2 - 1, domains=2)),
+                               atol=1e-5)
+    pixels = np.round(images * 255).astype(np.uint8)
+    pngs = client.translate([png_bytes(p[..., 0]) for p in pixels], domains=domains)
+    assert len(pngs) == 3 and all(png.startswith(b"\x89PNG") for png in pngs)
+    from_pixels = keras_images(model.translate(pixels / 255 * 2 - 1, domains=domains))
+    assert np.abs(decode_pngs(pngs) / 255 - from_pixels).max() <= PNG_ATOL
+    with pytest.raises(ServingError, match="label"):
+        client.translate(images)  # StarGAN needs a target domain
+    with pytest.raises(ServingError) as error:
+        client.translate(images[:1], domains=3)
+    assert error.value.code == "INVALID_ARGUMENT"
+    with pytest.raises(ValueError, match="one domains value or one per input"):
+        client.translate(images, domains=[0, 1])
+
+
+def test_translate_model_arrays_and_png_bytes(connect, exported):
+    model = exported[1]["pix2pix"]
+    client = connect("pix2pix")
+    images = unit_images(2, seed=3)
+    np.testing.assert_allclose(client.translate(images),
+                               keras_images(model.translate(images * 2 - 1)), atol=1e-5)
+    pixels = np.round(images * 255).astype(np.uint8)
+    pngs = client.translate([png_bytes(p[..., 0]) for p in pixels])
+    from_pixels = keras_images(model.translate(pixels / 255 * 2 - 1))
+    assert np.abs(decode_pngs(pngs) / 255 - from_pixels).max() <= PNG_ATOL
+
+
+def test_translate_cyclegan_directions(connect, exported):
+    model = exported[1]["cyclegan"]
+    client = connect("cyclegan")
+    images = unit_images(2, seed=4)
+    ab, ba = client.translate(images), client.translate(images, direction="ba")
+    np.testing.assert_allclose(ab, keras_images(model.translate(images * 2 - 1, direction="ab")),
+                               atol=1e-5)
+    np.testing.assert_allclose(ba, keras_images(model.translate(images * 2 - 1, direction="ba")),
+                               atol=1e-5)
+    np.testing.assert_allclose(client.translate(images, direction="ab"), ab, atol=0)
+    with pytest.raises(ValueError, match="no bytes signature"):
+        client.translate([png_bytes(np.zeros((16, 16), np.uint8))], direction="ba")
+    with pytest.raises(ValueError, match="direction must be 'ab' or 'ba'"):
+        client.translate(images, direction="sideways")
+    with pytest.raises(ServingError, match="translate_ba"):
+        connect("pix2pix").translate(images, direction="ba")  # one direction only
+
+
+def test_client_argument_errors_need_no_server():
+    client = ServingClient("m", "http://127.0.0.1:9")
+    with pytest.raises(ValueError, match="not both"):
+        client.generate([1], labels=[0], categories=[0])
+    with pytest.raises(ValueError, match="version= or version_label=, not both"):
+        client.status(version=1, version_label="stable")
+    with pytest.raises(ValueError, match="labels must be integers"):
+        client.generate([1], labels=[0.5])
+    with pytest.raises(ValueError, match=r"images must be \[N, H, W, C\]"):
+        client.translate(np.zeros((16, 16, 1)))
+    with pytest.raises(TypeError):
+        client.generate([1], label="stable")  # the version label is version_label= now
+    client.close()

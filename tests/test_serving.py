@@ -3,7 +3,10 @@
 One module-scoped server on free loopback ports serves tiny SavedModels built
 with ``tf.Module``: ``noise`` (``z`` -> ``images``), ``cond`` (``seed`` +
 ``label`` -> ``images``, ``images_bytes``; versions 1 and 2, labels stable/canary)
-and ``hot`` (versions added and removed while the server runs).
+and ``hot`` (versions added and removed while the server runs). A second
+module-scoped server serves real tiny kerasgan exports of every generator kind
+(points, labels, categories, translation, translation_domain, plus CycleGAN's
+B->A) and checks both clients against the Keras models.
 """
 
 import base64

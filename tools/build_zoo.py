@@ -182,7 +182,7 @@ def train(name):
     import keras
 
     from kerasgan import training, zoo
-    from kerasgan.zoo import schema
+    from kerasgan.zoo import registry, schema
     from kerasgan.zoo.weights import save_network_weights
 
     path = zoo.config_path(name)
@@ -198,7 +198,7 @@ def train(name):
     keras.backend.clear_session()
     seconds = time.time() - start
     print(f"{name}: trained {config.epochs} epochs in {seconds:.0f} s -> {weights}", flush=True)
-    zoo.publish_weights(name, weights, train_seconds=seconds)
+    registry.publish_weights(name, weights)
 
 
 def measure(name):

@@ -24,9 +24,8 @@ def draw_entry(name):
     """Draws entry ``name``'s samples from its published weights into its gallery PNG.
 
     2-D points: a scatter with the true modes; images: a grid (one row per
-    class or category); image-to-image: [input | output ...] groups of
-    held-out-free preview data (the first batch of the training set, as in a
-    training run's pictures).
+    class or category); image-to-image: [input | output ...] groups of the
+    preview batch a training run draws (:func:`kerasgan.training.preview_batch`).
 
     Returns:
         The PNG path.

@@ -129,12 +129,11 @@ def file_sha256(path):
     return digest.hexdigest()
 
 
-def publish_weights(name, path, train_seconds=None):
-    """Records a shipped weights file (relative url, sha256, size) in entry ``name``."""
+def publish_weights(name, path):
+    """Records a shipped weights file (relative url, sha256, size) in entry ``name``.
+
+    The entry's metrics are reset to ``none``: they belonged to the old weights.
+    """
     rel = os.path.relpath(os.path.abspath(path), zoo_dir()).replace(os.sep, "/")
     weights = {"url": rel, "sha256": file_sha256(path), "size": os.path.getsize(path)}
-    entry = info(name)
-    metrics = entry["metrics"]
-    if train_seconds is not None and metrics != NONE:
-        metrics = dict(metrics)
-    return update_entry(name, weights=weights, metrics=metrics)
+    return update_entry(name, weights=weights, metrics=NONE)

@@ -86,13 +86,22 @@ def test_bad_yaml_files(tmp_path):
 def test_default_recipe_fills_only_missing_values():
     points = data.spec("ring8")
     digits = data.spec("digits")
-    recipe_keys = {"epochs", "batch_size", "latent_dim", "g_lr", "d_lr"}
+    recipe_keys = {"epochs", "batch_size", "latent_dim", "g_lr", "d_lr", "family_kwargs"}
     assert set(training.default_recipe("gan", points)) == recipe_keys
     assert training.default_recipe("gan", points)["batch_size"] == 256
     assert training.default_recipe("gan", digits)["batch_size"] == 64
     resolved = TrainConfig("gan", "ring8", epochs=2, g_lr=5e-4).resolved(points)
     assert resolved.epochs == 2 and resolved.batch_size == 256
     assert resolved.g_lr == 5e-4 and resolved.d_lr == 1e-3 and resolved.latent_dim == 16
+
+
+def test_recipe_family_arguments_sit_under_the_configs_own():
+    points = data.spec("ring8")
+    assert TrainConfig("wgan", "ring8").resolved(points).family_kwargs == {"clip_value": 0.1}
+    mine = TrainConfig("wgan_gp", "ring8", family_kwargs={"gp_weight": 10.0})
+    assert mine.resolved(points).family_kwargs == {"gp_weight": 10.0}
+    # Images keep the paper's settings.
+    assert TrainConfig("wgan", "digits").resolved(data.spec("digits")).family_kwargs == {}
 
 
 @pytest.mark.parametrize("name", ["gan", "wgan_gp", "wgan"])

@@ -823,6 +823,7 @@ def test_generate_labels_model(connect, exported):
     with pytest.raises(ServingError) as error:
         client.generate([1], labels=[10])  # the signature's range check fails the request
     assert error.value.code == "INVALID_ARGUMENT"
+    assert "label must be in [0, 10)" in error.value.message
 
 
 def test_generate_categories_model(connect, exported):
@@ -845,6 +846,7 @@ def test_generate_categories_model(connect, exported):
     with pytest.raises(ServingError) as error:
         client.generate([4], categories=[10])
     assert error.value.code == "INVALID_ARGUMENT"
+    assert "must be in [0, 10)" in error.value.message
 
 
 def test_translate_domain_model_arrays_and_png_bytes(connect, exported):
@@ -867,6 +869,7 @@ def test_translate_domain_model_arrays_and_png_bytes(connect, exported):
     with pytest.raises(ServingError) as error:
         client.translate(images[:1], domains=3)
     assert error.value.code == "INVALID_ARGUMENT"
+    assert "label must be in [0, 3)" in error.value.message
     with pytest.raises(ValueError, match="one domains value or one per input"):
         client.translate(images, domains=[0, 1])
 

@@ -253,6 +253,22 @@ class Servable:
         try:
             outputs = function(**tensors)
         except (tf.errors.InvalidArgumentError, ValueError, TypeError) as error:
-            raise invalid(str(error).strip().splitlines()[0] if str(error).strip()
-                          else type(error).__name__) from None
+            raise invalid(_error_text(error)) from None
         return {k: v.numpy() for k, v in outputs.items()}
+
+
+def _error_text(error):
+    """One line saying why a run failed.
+
+    TensorFlow's graph errors start with "Graph execution error:" and a
+    traceback; the cause (e.g. an assertion's message) comes after them.
+    """
+    import tensorflow as tf
+
+    text = getattr(error, "message", None) or str(error)
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if isinstance(error, tf.errors.OpError):
+        noise = ("[[", "File ", "Detected at node", "Graph execution error")
+        causes = [line for line in lines if not line.startswith(noise)]
+        lines = causes[-1:] or lines
+    return lines[0] if lines else type(error).__name__

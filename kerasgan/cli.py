@@ -583,7 +583,7 @@ def build_parser():
 
     parser = _Parser(
         prog=PROG,
-        description="kerasgan: train, sample (and later evaluate, export, serve) Keras GANs.",
+        description="kerasgan: train, sample, evaluate, export and serve Keras GANs; use the model zoo.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(

@@ -194,7 +194,7 @@ def train(name):
     with tempfile.TemporaryDirectory(prefix=f"zoo-{name}-") as out:
         result = training.run_training(config, out, verbose=2)
         weights = zoo.weights_path(name)
-        save_network_weights(result.model, weights)
+        save_network_weights(result.model, weights, half=True)
     keras.backend.clear_session()
     seconds = time.time() - start
     print(f"{name}: trained {config.epochs} epochs in {seconds:.0f} s -> {weights}", flush=True)

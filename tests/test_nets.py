@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+import kerasgan
 from kerasgan import nets
 
 BF = 4  # tiny base_filters keeps every model small and the file fast
@@ -121,6 +122,25 @@ def test_mlp_shapes_and_names():
     logits = keras.ops.convert_to_numpy(d(out))
     assert logits.shape == (5, 1) and logits.dtype == np.float32
     assert sum(isinstance(l, keras.layers.Dense) for l in g.layers) == 3
+
+
+def test_mlp_discriminator_input_scale_is_a_gain_on_the_input():
+    plain = nets.mlp_discriminator(hidden_units=(8,), spectral_norm=True)
+    scaled = nets.mlp_discriminator(hidden_units=(8,), spectral_norm=True, input_scale=100.0)
+    scaled.set_weights(plain.get_weights())
+    x = _z(4, 2)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(scaled(x * 0.01)),
+        keras.ops.convert_to_numpy(plain(x)),
+        rtol=1e-5, atol=1e-6,
+    )
+    with pytest.raises(ValueError, match="input_scale"):
+        nets.mlp_discriminator(input_scale=0)
+    spec = kerasgan.data.spec("ring8")
+    model = kerasgan.SNGAN.build_for_data(spec, discriminator_input_scale=100.0)
+    assert model.discriminator.get_layer("input_scale").scale == 100.0
+    with pytest.raises(ValueError, match="2-D points only"):
+        kerasgan.SNGAN.build_for_data(kerasgan.data.spec("digits"), discriminator_input_scale=2.0)
 
 
 def test_mlp_generator_output_is_linear():

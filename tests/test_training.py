@@ -100,6 +100,8 @@ def test_recipe_family_arguments_sit_under_the_configs_own():
     assert TrainConfig("wgan", "ring8").resolved(points).family_kwargs == {"clip_value": 0.1}
     mine = TrainConfig("wgan_gp", "ring8", family_kwargs={"gp_weight": 10.0})
     assert mine.resolved(points).family_kwargs == {"gp_weight": 10.0}
+    sngan = TrainConfig("sngan", "ring8").resolved(points).family_kwargs
+    assert sngan == {"discriminator_input_scale": 100.0}
     # Images keep the paper's settings.
     assert TrainConfig("wgan", "digits").resolved(data.spec("digits")).family_kwargs == {}
 

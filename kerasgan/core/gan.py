@@ -231,13 +231,15 @@ class GAN(AdversarialModel):
     # ------------------------------------------------------------ construction
 
     @classmethod
-    def build_for_data(cls, data_spec, latent_dim=None, **kwargs):
+    def build_for_data(cls, data_spec, latent_dim=None, discriminator_input_scale=None, **kwargs):
         """Builds the family with its default networks for a data set.
 
         Args:
             data_spec: a :class:`kerasgan.data.DataSpec` (``kind`` "points" or
                 "image", ``shape``).
             latent_dim: size of ``z`` (default 2 for points, 100 for images).
+            discriminator_input_scale: points only: gain on the MLP
+                discriminator's input (see ``nets.mlp_discriminator``).
             **kwargs: family arguments (``loss``, ``d_steps``, ``seed`` ...).
 
         Returns:
@@ -250,9 +252,13 @@ class GAN(AdversarialModel):
             latent_dim = latent_dim or 2
             generator = nets.mlp_generator(latent_dim=latent_dim, output_dim=data_spec.shape[-1])
             discriminator = nets.mlp_discriminator(
-                input_dim=data_spec.shape[-1], spectral_norm=options["spectral_norm"]
+                input_dim=data_spec.shape[-1],
+                spectral_norm=options["spectral_norm"],
+                input_scale=discriminator_input_scale or 1.0,
             )
         elif data_spec.kind == "image":
+            if discriminator_input_scale is not None:
+                raise ValueError("discriminator_input_scale applies to 2-D points only.")
             latent_dim = latent_dim or 100
             size, _, channels = data_spec.shape
             generator = nets.dcgan_generator(

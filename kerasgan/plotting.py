@@ -19,13 +19,13 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-import tempfile
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from kerasgan.files import atomic_path
 
 __all__ = [
     "atomic_path",
@@ -47,40 +47,6 @@ _GRID_BACKGROUND = (40, 40, 40)
 _POINT_COLOR = np.array([31, 119, 180], dtype=np.float32)  # blue
 _CENTER_COLOR = (214, 39, 40)  # red
 _AXIS_COLOR = (0, 0, 0)
-
-
-@contextlib.contextmanager
-def atomic_path(path, suffix=None):
-    """Yields a temporary path next to ``path``; moves it onto ``path`` on success.
-
-    The temporary file lives in the same folder (so ``os.replace`` is atomic)
-    and keeps ``path``'s extension unless ``suffix`` is given (Keras needs
-    ``.keras``). On an exception the temporary file is removed and ``path`` is
-    left untouched.
-
-    Args:
-        path: final file path (its folder is created if missing).
-        suffix: extension of the temporary file (default: that of ``path``).
-
-    Example:
-        >>> with atomic_path("/tmp/out.json") as tmp:
-        ...     open(tmp, "w").write("{}")
-    """
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    if suffix is None:
-        suffix = os.path.splitext(path)[1]
-    prefix = "." + os.path.basename(path) + "."
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp" + suffix)
-    os.close(fd)
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
 
 
 def _save_png(image, path):

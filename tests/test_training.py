@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kerasgan import data, families, plotting, training
+from kerasgan import data, families, files, plotting, training
 from kerasgan.training import ConfigError, ResumeError, TrainConfig
 
 FAST = dict(epochs=1, epoch_size=256, batch_size=128, jit_compile=False)
@@ -183,7 +183,7 @@ def test_atomic_path_leaves_no_temp_file_on_success_or_failure(tmp_path):
     training.write_json({"a": np.float32(1.5), "b": float("nan"), "c": np.arange(2)}, target)
     assert json.loads(target.read_text()) == {"a": 1.5, "b": None, "c": [0, 1]}
     with pytest.raises(RuntimeError):
-        with plotting.atomic_path(target) as tmp:
+        with files.atomic_path(target) as tmp:
             with open(tmp, "w") as handle:
                 handle.write("half")
             raise RuntimeError("crash while writing")

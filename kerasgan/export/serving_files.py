@@ -11,7 +11,8 @@ Serving); the warmup file a TFRecord of ``PredictionLog`` records.
 from __future__ import annotations
 
 import os
-import tempfile
+
+from kerasgan.files import atomic_write_text
 
 __all__ = [
     "BATCHING_PARAMETERS",
@@ -29,20 +30,6 @@ BATCHING_PARAMETERS = {
     "num_batch_threads": None,  # os.cpu_count() at write time
     "pad_variable_length_inputs": False,
 }
-
-
-def atomic_write_text(path, text):
-    """Writes ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def update_models_config(base, name):

@@ -18,7 +18,8 @@ import dataclasses
 import logging
 import os
 import posixpath
-import tempfile
+
+from kerasgan.files import atomic_write_text
 
 log = logging.getLogger("kerasgan.serving")
 
@@ -183,20 +184,6 @@ def model_entries(base, model_config_file=None):
     """The models of a repository: from its config file if there is one, else discovered."""
     path = config_file_for(base, model_config_file)
     return read_model_config(path) if path else discover_models(base)
-
-
-def atomic_write_text(path, text):
-    """Writes ``text`` to ``path`` through a temporary file and ``os.replace``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def write_models_config(base, container_base="/models", output=None):

@@ -38,5 +38,18 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ACGAN", "CGAN", "CycleGAN", "DCGAN", "GAN", "InfoGAN", "LSGAN", "Pix2Pix", "SNGAN", "StarGAN",
-    "WGAN", "WGANGP", "callbacks", "core", "data", "families", "layers", "metrics", "nets",
+    "WGAN", "WGANGP", "callbacks", "core", "data", "export", "families", "layers", "metrics",
+    "nets", "serving", "zoo",
 ]
+
+#: Subpackages imported on first use (``kerasgan.zoo.load(...)`` after ``import kerasgan``):
+#: export and serving pull in tf2onnx, protobufs and web frameworks.
+_LAZY_SUBPACKAGES = ("export", "serving", "zoo")
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"kerasgan.{name}")
+    raise AttributeError(f"module 'kerasgan' has no attribute {name!r}")

@@ -135,9 +135,14 @@ def test_load_fetches_into_cache_and_matches_the_published_metrics(ring8, home):
 
 
 def test_load_conditional_entry_generates_requested_classes():
+    from kerasgan.metrics import load_digits_classifier
+
     model = zoo.load("cgan-digits")
-    assert model.generate(4, seed=0, labels=[0, 1, 2, 3]).shape == (4, 16, 16, 1)
-    assert model.optimizer is not None or model.g_optimizer is not None
+    labels = np.repeat(np.arange(10), 5)
+    images = model.generate(len(labels), seed=0, labels=labels)
+    assert images.shape == (50, 16, 16, 1)
+    predicted = load_digits_classifier().predict(images, verbose=0).argmax(axis=-1)
+    assert np.mean(predicted == labels) >= 0.9
 
 
 def test_weights_none_entry_errors_clearly_and_builds_untrained():
@@ -154,6 +159,14 @@ def test_build_is_untrained_and_compiled_with_the_recipe():
     lr = zoo.info("gan-ring8")["training"]["optimizers"]["generator"]["learning_rate"]
     assert float(model.g_optimizer.learning_rate) == pytest.approx(lr)
     assert model.latent_dim == zoo.info("gan-ring8")["nets"]["latent_dim"]
+
+
+def test_build_passes_the_entry_family_arguments():
+    kwargs = zoo.info("wgan-ring8")["nets"]["family_kwargs"]
+    assert kwargs, "wgan-ring8 is expected to set clip_value explicitly"
+    model = zoo.build("wgan-ring8", compile=False)
+    assert model.clip_value == pytest.approx(kwargs["clip_value"])
+    assert model.d_steps == zoo.info("wgan-ring8")["training"]["d_steps"]
 
 
 def test_shape_mismatch_names_the_layer_and_both_shapes(tmp_path):

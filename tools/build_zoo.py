@@ -130,7 +130,11 @@ def recipe_entry(name, family, data, description):
         "name": name,
         "description": description,
         "family": family,
-        "nets": {"builder": "default", "latent_dim": recipe["latent_dim"], "family_kwargs": {}},
+        "nets": {
+            "builder": "default",
+            "latent_dim": recipe["latent_dim"],
+            "family_kwargs": dict(recipe.get("family_kwargs", {})),
+        },
         "data": {
             "name": data,
             "image_size": None,

@@ -55,6 +55,8 @@ def build_entry(entry, source=None, compile=True):
     config = _entry_config(entry, source)
     family_cls = config.family_class()
     spec = config.data_spec()
+    # Exactly what run_training builds (the recipe's family arguments sit under the entry's).
+    config = config.resolved(spec)
     kwargs = dict(config.family_kwargs)
     if config.d_steps is not None:
         kwargs["d_steps"] = config.d_steps

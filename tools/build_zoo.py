@@ -60,9 +60,10 @@ TRAINED = {
 #: (family, data set, description, overrides of the written-out entry).
 PAPERS = {
     "dcgan-mnist": ("dcgan", "mnist", (
-        "DCGAN on MNIST 28x28 (Radford et al. 2016, arXiv:1511.06434: Adam lr 2e-4, "
-        "beta_1 0.5, batch 128; 25 epochs as in the authors' reference code)."),
-        {"training": {"batch_size": 128, "epochs": 25}}),
+        "DCGAN on MNIST resized to 32x32 (kerasgan's DCGAN nets need a power-of-two size) "
+        "(Radford et al. 2016, arXiv:1511.06434: Adam lr 2e-4, beta_1 0.5, batch 128; 25 "
+        "epochs as in the authors' reference code)."),
+        {"data": {"image_size": 32}, "training": {"batch_size": 128, "epochs": 25}}),
     "wgan-gp-cifar10": ("wgan_gp", "cifar10", (
         "WGAN-GP on CIFAR-10 32x32 (Gulrajani et al. 2017, arXiv:1704.00028: Adam lr 1e-4, "
         "betas 0 / 0.9, batch 64, 5 critic steps, gradient penalty 10, 200k generator "

@@ -101,6 +101,7 @@ _TRAIN_FLAGS = (
     "seed",
     "g_lr",
     "d_lr",
+    "ema_momentum",
     "d_steps",
     "mixed_precision",
     "jit_compile",
@@ -143,6 +144,12 @@ def _add_train(subparsers):
     p.add_argument("--seed", type=_non_negative_int, help="seed of weights, data and latents (0)")
     p.add_argument("--g-lr", type=_positive_float, help="generator learning rate (family's)")
     p.add_argument("--d-lr", type=_positive_float, help="discriminator learning rate (family's)")
+    p.add_argument(
+        "--ema-momentum",
+        type=float,
+        help="moving average of the generator's weights, used at the end (recipe: 0.999 on "
+        "2-D points, 0 = off on images)",
+    )
     p.add_argument("--d-steps", type=_positive_int, help="D updates per G update (family's)")
     p.add_argument(
         "--mixed-precision",

@@ -126,6 +126,10 @@ class TrainConfig:
         latent_dim: size of ``z`` (``None``: the recipe's, 16 for points, 100 for
             images; InfoGAN's noise size, 4 / 62; unused by image-to-image families).
         seed: seed of the weights, the data order and the training latents.
+        ema_momentum: momentum of an exponential moving average of the
+            generator's weights, kept by its optimizer (``use_ema``) and moved
+            into the generator when training ends; 0 turns it off, ``None``
+            takes the recipe's (0.999 on 2-D points, off on images).
         g_lr, d_lr: learning rates that replace the family's defaults (the
             optimizer kind and its other settings stay the family's).
         d_steps: discriminator updates per generator update.
@@ -153,6 +157,7 @@ class TrainConfig:
     seed: int = 0
     g_lr: Optional[float] = None
     d_lr: Optional[float] = None
+    ema_momentum: Optional[float] = None
     d_steps: Optional[int] = None
     mixed_precision: str = "float32"
     jit_compile: bool = True
@@ -224,6 +229,16 @@ class TrainConfig:
             if value < low:
                 raise ConfigError(f"config key {key!r} must be >= {low}, got {value}.")
             setattr(self, key, int(value))
+        if self.ema_momentum is not None:
+            value = self.ema_momentum
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (
+                0 <= value < 1
+            ):
+                raise ConfigError(
+                    "config key 'ema_momentum' must be a number in [0, 1) (0: no average), "
+                    f"got {value!r}."
+                )
+            self.ema_momentum = float(value)
         for key in _FLOAT_FIELDS:
             value = getattr(self, key)
             if value is None:
@@ -432,8 +447,8 @@ def default_recipe(family, data_spec):
         data_spec: the :class:`kerasgan.data.DataSpec` of the data.
 
     Returns:
-        dict with ``epochs``, ``batch_size``, ``latent_dim``, ``g_lr``, ``d_lr``
-        and, for some families on 2-D points, ``family_kwargs`` (which a
+        dict with ``epochs``, ``batch_size``, ``latent_dim``, ``g_lr``, ``d_lr``,
+        ``ema_momentum`` and, for some families on 2-D points, ``family_kwargs`` (which a
         config's own ``family_kwargs`` override key by key).
     """
     family = getattr(family, "__name__", family)
@@ -471,17 +486,26 @@ def default_recipe(family, data_spec):
             "latent_dim": latent,
             "g_lr": lr,
             "d_lr": lr,
+            # A moving average of the generator (horizon ~1,000 of its 6,000+
+            # steps) damps the oscillation around the modes that the last
+            # iterate shows: lsgan seed 2 went from 6/8 modes, 11% high quality
+            # to 8/8, 95%; wgan seed 0 from 14% to 43%.
+            "ema_momentum": 0.999,
             "family_kwargs": family_kwargs,
         }
     latent = 62 if infogan else 100
     size = data_spec.shape[0]
+    # No generator average on images: their short default runs (hundreds of
+    # steps) would average in the untrained start.
+    common = {"batch_size": 64, "latent_dim": latent, "g_lr": None, "d_lr": None,
+              "ema_momentum": 0.0}
     if size <= 16:
         # digits 16x16: ~1.4k images, ~22 steps per epoch; 1-2 s an epoch on two CPU
         # cores for the noise and label-conditional families (after compilation).
-        return {"epochs": 30, "batch_size": 64, "latent_dim": latent, "g_lr": None, "d_lr": None}
+        return {"epochs": 30, **common}
     if size <= 32:
-        return {"epochs": 20, "batch_size": 64, "latent_dim": latent, "g_lr": None, "d_lr": None}
-    return {"epochs": 10, "batch_size": 64, "latent_dim": latent, "g_lr": None, "d_lr": None}
+        return {"epochs": 20, **common}
+    return {"epochs": 10, **common}
 
 
 #: Epochs of the image-to-image families on 16 px digits sets (batch 32). Measured
@@ -503,7 +527,12 @@ def _translation_recipe(family, data_spec):
         batch_size, epochs = 4, max(5, epochs // 2)
     # No latent_dim: these generators translate images instead of sampling noise.
     return {
-        "epochs": epochs, "batch_size": batch_size, "latent_dim": None, "g_lr": None, "d_lr": None
+        "epochs": epochs,
+        "batch_size": batch_size,
+        "latent_dim": None,
+        "g_lr": None,
+        "d_lr": None,
+        "ema_momentum": 0.0,
     }
 
 
@@ -829,15 +858,27 @@ def _tensorboard_installed():
     return importlib.util.find_spec("tensorboard") is not None
 
 
-def build_optimizers(family_cls, g_lr=None, d_lr=None):
-    """The family's default optimizers, with the learning rates replaced where given."""
+def build_optimizers(family_cls, g_lr=None, d_lr=None, ema_momentum=None):
+    """The family's default optimizers, with the learning rates replaced where given.
+
+    Args:
+        family_cls: the family class (its ``default_optimizers``).
+        g_lr, d_lr: learning rates (``None``: the family's).
+        ema_momentum: if > 0, the generator optimizer keeps a moving average
+            of the generator's weights (``use_ema``), which ``fit`` moves into
+            the generator at the end.
+
+    Returns:
+        ``(g_optimizer, d_optimizer)``.
+    """
     optimizers = []
-    for optimizer, lr in zip(family_cls.default_optimizers(), (g_lr, d_lr)):
+    for side, (optimizer, lr) in enumerate(zip(family_cls.default_optimizers(), (g_lr, d_lr))):
+        config = optimizer.get_config()
         if lr is not None:
-            config = optimizer.get_config()
             config["learning_rate"] = float(lr)
-            optimizer = optimizer.__class__.from_config(config)
-        optimizers.append(optimizer)
+        if side == 0 and ema_momentum:
+            config.update(use_ema=True, ema_momentum=float(ema_momentum))
+        optimizers.append(optimizer.__class__.from_config(config))
     return tuple(optimizers)
 
 
@@ -957,7 +998,9 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
             model = family_cls.build_for_data(
                 data_spec, latent_dim=config.latent_dim, seed=config.seed, **kwargs
             )
-            g_opt, d_opt = build_optimizers(family_cls, config.g_lr, config.d_lr)
+            g_opt, d_opt = build_optimizers(
+                family_cls, config.g_lr, config.d_lr, config.ema_momentum
+            )
             model.compile(
                 g_optimizer=g_opt,
                 d_optimizer=d_opt,

@@ -113,6 +113,33 @@ def test_xla_on_and_off_make_the_same_updates(family):
         np.testing.assert_allclose(a, b, atol=1e-5)
 
 
+class _WeightsAtTrainEnd(keras.callbacks.Callback):
+    """Records the generator's raw weights when the epochs are done."""
+
+    def on_train_end(self, logs=None):
+        self.generator_weights = trainable_snapshot(self.model.generator)
+        self.discriminator_weights = trainable_snapshot(self.model.discriminator)
+
+
+def test_fit_moves_the_generator_average_into_the_generator():
+    model = tiny_points_model("gan")
+    model.compile(
+        g_optimizer=keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.9),
+        d_optimizer=keras.optimizers.Adam(1e-2),
+    )
+    seen = _WeightsAtTrainEnd()
+    model.fit(points_dataset(), epochs=2, verbose=0, callbacks=[seen])
+    averages = {
+        id(v): a for v, a in zip(model.generator_variables(),
+                                 model.g_optimizer._model_variables_moving_average)
+    }
+    for variable in model.generator_variables():
+        np.testing.assert_allclose(variable.numpy(), averages[id(variable)].numpy())
+    # The average is not the last iterate; the discriminator (no EMA) keeps its own.
+    assert max_abs_change(seen.generator_weights, model.generator) > 1e-4
+    assert max_abs_change(seen.discriminator_weights, model.discriminator) == 0
+
+
 def test_generate_is_reproducible_for_a_seed():
     model = tiny_points_model("gan")
     a, b, c = model.generate(10, seed=3), model.generate(10, seed=3), model.generate(10, seed=4)

@@ -86,8 +86,10 @@ def test_bad_yaml_files(tmp_path):
 def test_default_recipe_fills_only_missing_values():
     points = data.spec("ring8")
     digits = data.spec("digits")
-    recipe_keys = {"epochs", "batch_size", "latent_dim", "g_lr", "d_lr", "family_kwargs"}
-    assert set(training.default_recipe("gan", points)) == recipe_keys
+    recipe_keys = {"epochs", "batch_size", "latent_dim", "g_lr", "d_lr", "ema_momentum"}
+    assert set(training.default_recipe("gan", points)) == recipe_keys | {"family_kwargs"}
+    assert set(training.default_recipe("gan", digits)) == recipe_keys
+    assert set(training.default_recipe("pix2pix", data.spec("digits-edges"))) == recipe_keys
     assert training.default_recipe("gan", points)["batch_size"] == 256
     assert training.default_recipe("gan", digits)["batch_size"] == 64
     resolved = TrainConfig("gan", "ring8", epochs=2, g_lr=5e-4).resolved(points)
@@ -104,6 +106,20 @@ def test_recipe_family_arguments_sit_under_the_configs_own():
     assert sngan == {"discriminator_input_scale": 100.0}
     # Images keep the paper's settings.
     assert TrainConfig("wgan", "digits").resolved(data.spec("digits")).family_kwargs == {}
+
+
+def test_generator_average_from_the_recipe_or_the_config():
+    points, digits = data.spec("ring8"), data.spec("digits")
+    assert TrainConfig("gan", "ring8").resolved(points).ema_momentum == 0.999
+    assert TrainConfig("gan", "digits").resolved(digits).ema_momentum == 0.0
+    assert TrainConfig("gan", "ring8", ema_momentum=0).resolved(points).ema_momentum == 0.0
+    g, d = training.build_optimizers(families.get("gan"), ema_momentum=0.99)
+    assert g.use_ema and g.ema_momentum == 0.99 and not d.use_ema
+    g, _ = training.build_optimizers(families.get("gan"), ema_momentum=0.0)
+    assert not g.use_ema
+    for bad in (1.0, -0.1, "0.9", True):
+        with pytest.raises(ConfigError, match="'ema_momentum' must be a number in \\[0, 1\\)"):
+            TrainConfig("gan", "ring8", ema_momentum=bad)
 
 
 @pytest.mark.parametrize("name", ["gan", "wgan_gp", "wgan"])

@@ -85,6 +85,20 @@ def test_optimizer_settings_that_train_cannot_reproduce_are_rejected(tmp_path):
         schema.train_config_values(schema.load_entry(path), path)
 
 
+def test_generator_average_is_part_of_the_recipe(tmp_path):
+    entry = _entry()
+    entry["training"]["optimizers"]["generator"]["ema_momentum"] = 0.99
+    values = schema.train_config_values(schema.load_entry(_write(tmp_path, entry)))
+    assert values["ema_momentum"] == 0.99
+    entry["training"]["optimizers"]["generator"].pop("ema_momentum")
+    values = schema.train_config_values(schema.load_entry(_write(tmp_path, entry)))
+    assert values["ema_momentum"] == 0.0  # absent: no average, whatever the recipe says
+    entry["training"]["optimizers"]["discriminator"]["ema_momentum"] = 0.99
+    path = _write(tmp_path, entry)
+    with pytest.raises(zoo.ZooConfigError, match="discriminator.ema_momentum"):
+        schema.train_config_values(schema.load_entry(path), path)
+
+
 def test_every_shipped_entry_validates_and_maps_to_a_train_config():
     from kerasgan.training import TrainConfig
 

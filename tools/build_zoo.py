@@ -126,7 +126,9 @@ def recipe_entry(name, family, data, description):
     family_cls = families.get(family)
     spec = _spec(data)
     recipe = training.default_recipe(family, spec)
-    optimizers = training.build_optimizers(family_cls, recipe["g_lr"], recipe["d_lr"])
+    optimizers = training.build_optimizers(
+        family_cls, recipe["g_lr"], recipe["d_lr"], recipe.get("ema_momentum")
+    )
     return {
         "name": name,
         "description": description,

@@ -113,6 +113,32 @@ class AdversarialModel(keras.Model):
         """Variables the discriminator update trains."""
         return _variables(self.discriminator_networks())
 
+    def fit(self, *args, **kwargs):
+        """``keras.Model.fit``, then :meth:`finalize_variable_values`.
+
+        Keras finalizes its one ``optimizer`` at the end of ``fit``; a GAN has
+        two, so each one replaces the weights of its own networks with their
+        moving averages when it was built with ``use_ema=True`` (e.g.
+        ``compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5,
+        use_ema=True, ema_momentum=0.999))``: an averaged generator, which
+        oscillates less around the modes than the last iterate).
+        """
+        history = super().fit(*args, **kwargs)
+        self.finalize_variable_values()
+        return history
+
+    def finalize_variable_values(self):
+        """Moves averaged weights (optimizers with ``use_ema=True``) into the networks.
+
+        A no-op for optimizers without ``use_ema``. Checkpoints written during
+        ``fit`` keep the raw weights and the averages (in the optimizer state),
+        so a resumed run goes on exactly.
+        """
+        if getattr(self, "g_optimizer", None) is not None:
+            self.g_optimizer.finalize_variable_values(self.generator_variables())
+        if getattr(self, "d_optimizer", None) is not None:
+            self.d_optimizer.finalize_variable_values(self.discriminator_variables())
+
     @classmethod
     def default_optimizers(cls):
         """Fresh (generator, discriminator) optimizers with the family's defaults."""

@@ -69,7 +69,7 @@ def build_entry(entry, source=None, compile=True):
     finally:
         keras.mixed_precision.set_global_policy(previous)
     if compile:
-        g_opt, d_opt = build_optimizers(family_cls, config.g_lr, config.d_lr)
+        g_opt, d_opt = build_optimizers(family_cls, config.g_lr, config.d_lr, config.ema_momentum)
         model.compile(g_optimizer=g_opt, d_optimizer=d_opt, jit_compile=config.jit_compile)
     # Plain attribute, bypassing Keras' tracking (it is metadata, not state).
     object.__setattr__(model, "zoo_entry", entry)

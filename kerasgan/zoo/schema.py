@@ -103,6 +103,7 @@ _OPTIMIZER = {
     "beta_1": ("number", False),
     "beta_2": ("number", False),
     "rho": ("number", False),
+    "ema_momentum": ("number", False),
 }
 _METRICS = {"protocol": ("mapping", True), "values": ("mapping", True)}
 _WEIGHTS = {"url": ("str", True), "sha256": ("sha256", True), "size": ("int", True)}
@@ -276,6 +277,8 @@ def optimizer_spec(optimizer):
     spec = {"type": kind, "learning_rate": _short(config["learning_rate"])}
     for key in ("beta_1", "beta_2") if kind == "Adam" else ("rho",):
         spec[key] = _short(config[key])
+    if config.get("use_ema"):
+        spec["ema_momentum"] = _short(config["ema_momentum"])
     return spec
 
 
@@ -289,7 +292,7 @@ def _check_optimizers(entry, source):
         given = entry["training"]["optimizers"][side]
         expected = optimizer_spec(default)
         for key, value in given.items():
-            if key == "learning_rate":
+            if key == "learning_rate" or (key == "ema_momentum" and side == "generator"):
                 continue
             if key not in expected or (
                 expected[key] != value if key == "type" else not math.isclose(expected[key], value)
@@ -332,6 +335,8 @@ def train_config_values(entry, source=None):
         "seed": training["seed"],
         "g_lr": float(training["optimizers"]["generator"]["learning_rate"]),
         "d_lr": float(training["optimizers"]["discriminator"]["learning_rate"]),
+        # A generator average is part of the recipe: absent means none.
+        "ema_momentum": float(training["optimizers"]["generator"].get("ema_momentum", 0.0)),
         "d_steps": training["d_steps"],
         "mixed_precision": training["mixed_precision"],
         "jit_compile": training["jit_compile"],

@@ -147,7 +147,7 @@ def _add_train(subparsers):
     p.add_argument(
         "--ema-momentum",
         type=float,
-        help="moving average of the generator's weights, used at the end (recipe: 0.999 on "
+        help="moving average of the generator's weights, used at the end (recipe: 0.99 on "
         "2-D points, 0 = off on images)",
     )
     p.add_argument("--d-steps", type=_positive_int, help="D updates per G update (family's)")

@@ -110,7 +110,7 @@ def test_recipe_family_arguments_sit_under_the_configs_own():
 
 def test_generator_average_from_the_recipe_or_the_config():
     points, digits = data.spec("ring8"), data.spec("digits")
-    assert TrainConfig("gan", "ring8").resolved(points).ema_momentum == 0.999
+    assert TrainConfig("gan", "ring8").resolved(points).ema_momentum == 0.99
     assert TrainConfig("gan", "digits").resolved(digits).ema_momentum == 0.0
     assert TrainConfig("gan", "ring8", ema_momentum=0).resolved(points).ema_momentum == 0.0
     g, d = training.build_optimizers(families.get("gan"), ema_momentum=0.99)

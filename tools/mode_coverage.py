@@ -1,8 +1,7 @@
 """Mode coverage of the default 2-D recipes, averaged over seeds.
 
-Trains each family on each 2-D mixture exactly as ``kerasgan train --family F
---data D --seed S`` does (``kerasgan.training.run_training`` with the default
-recipe), reads the run's ``metrics.json`` (modes covered, high-quality share,
+Trains each family on each 2-D mixture with ``kerasgan train --family F
+--data D --seed S`` (the default recipe, one process per run), reads the run's ``metrics.json`` (modes covered, high-quality share,
 reverse KL of the mode histogram; 2,500 samples, the VEEGAN / PacGAN
 protocol) and prints a markdown table of means and standard deviations over
 seeds. Runs already in ``--out`` are reused, so an interrupted sweep resumes.
@@ -21,11 +20,12 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _names(text):
@@ -33,7 +33,11 @@ def _names(text):
 
 
 def run_one(family, data, seed, out_root, epochs=None):
-    """Trains one run (or reuses a finished one) and returns its metrics dict.
+    """Trains one run with ``kerasgan train`` (or reuses a finished one); returns its metrics.
+
+    Each run is its own ``python -m kerasgan train`` process, so its figures
+    are exactly those a user gets from the same command (runs in one process
+    share TensorFlow's random-op counters and would drift from them).
 
     Args:
         family: family name.
@@ -43,20 +47,22 @@ def run_one(family, data, seed, out_root, epochs=None):
         epochs: override of the recipe's epochs (``None``: the recipe).
 
     Returns:
-        dict with ``modes``, ``high_quality_pct``, ``reverse_kl`` and ``seconds``.
+        dict with ``modes``, ``num_modes``, ``high_quality_pct``, ``reverse_kl`` and ``seconds``.
     """
-    from kerasgan import training
-
     name = f"{family}-{data}-s{seed}" + (f"-e{epochs}" if epochs else "")
     out_dir = os.path.join(out_root, name)
     metrics_path = os.path.join(out_dir, "metrics.json")
     timing_path = os.path.join(out_dir, "seconds.txt")
     if not os.path.isfile(metrics_path):
-        config = {"family": family, "data": data, "seed": seed, "sample_every": 0}
+        command = [
+            sys.executable, "-m", "kerasgan", "train", "--family", family, "--data", data,
+            "--seed", str(seed), "--out", out_dir, "--sample-every", "0", "--verbose", "0",
+            "--overwrite",
+        ]
         if epochs:
-            config["epochs"] = epochs
+            command += ["--epochs", str(epochs)]
         start = time.perf_counter()
-        training.run_training(config, out_dir, verbose=0, overwrite=True)
+        subprocess.run(command, check=True, env={**os.environ, "PYTHONPATH": _ROOT})
         with open(timing_path, "w") as f:
             f.write(f"{time.perf_counter() - start:.1f}\n")
     with open(metrics_path) as f:

@@ -217,6 +217,33 @@ def test_preset_round_trip_gives_identical_outputs(tmp_path, ring8):
     np.testing.assert_array_equal(ring8.generate(8, seed=1), by_name.generate(8, seed=1))
 
 
+@pytest.mark.parametrize(
+    "family, build_kwargs, expected",
+    [
+        ("wgan", {"clip_value": 0.05, "latent_dim": 16}, {"clip_value": 0.05}),
+        # The paper's clip differs from the 2-D recipe's 0.1, so it must be written.
+        ("wgan", {"latent_dim": 16}, {"clip_value": 0.01}),
+        ("sngan", {"latent_dim": 16}, {"discriminator_input_scale": 1.0}),
+        ("sngan", {"latent_dim": 16, "discriminator_input_scale": 100.0}, {}),
+        ("gan", {"latent_dim": 16, "loss": "minimax"}, {"loss": "minimax"}),
+    ],
+)
+def test_preset_of_a_hand_built_model_keeps_its_family_settings(
+    tmp_path, family, build_kwargs, expected
+):
+    cls = kerasgan.families.get(family)
+    model = cls.build_for_data(kerasgan.data.spec("ring8"), **build_kwargs)
+    model.compile()
+    folder = model.save_to_preset(str(tmp_path / "preset"), data="ring8")
+    entry = schema.load_entry(os.path.join(folder, "config.yaml"))
+    assert entry["nets"]["family_kwargs"] == expected
+    again = cls.from_preset(folder)
+    assert again.get_config()["loss"] == model.get_config()["loss"]
+    assert getattr(again, "clip_value", None) == getattr(model, "clip_value", None)
+    np.testing.assert_allclose(model.discriminator(np.ones((2, 2), "float32")),
+                               again.discriminator(np.ones((2, 2), "float32")), atol=1e-2)
+
+
 def test_preset_of_another_family_errors():
     with pytest.raises(ValueError, match=r"'dcgan-digits' is a dcgan model \(DCGAN\); "
                                          r"CGAN.from_preset cannot load it"):

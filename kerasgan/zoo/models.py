@@ -220,7 +220,11 @@ def _entry_for(model, data):
         "name": f"{family}-{data}".replace(":", "-").replace("/", "-").lower(),
         "description": f"{type(model).__name__} saved with save_to_preset.",
         "family": family,
-        "nets": {"builder": "default", "latent_dim": latent, "family_kwargs": {}},
+        "nets": {
+            "builder": "default",
+            "latent_dim": latent,
+            "family_kwargs": _family_arguments(model, recipe.get("family_kwargs", {})),
+        },
         "data": {"name": data, "image_size": None, "channels": None},
         "training": {
             "optimizers": {
@@ -237,6 +241,52 @@ def _entry_for(model, data):
         "metrics": schema.NONE,
         "weights": schema.NONE,
     }
+
+
+#: Constructor arguments a preset never lists: the nets, and keys with their own entry field.
+_NOT_FAMILY_ARGUMENTS = ("self", "generator", "discriminator", "latent_dim", "seed", "d_steps",
+                         "name", "kwargs")
+
+
+def _family_arguments(model, recipe_kwargs):
+    """The model's settings that ``build_for_data`` plus the recipe would not give it.
+
+    Compares each constructor argument of the family (and its bases) that the
+    model's ``get_config`` reports with the value a rebuild would use: the
+    recipe's family argument if it has one, else the constructor default
+    (``loss=None`` means the family's ``default_loss``). Also keeps the 2-D
+    critic's input gain, which lives in the discriminator, not the config.
+    """
+    import inspect
+
+    config = model.get_config()
+    defaults = {}
+    for klass in reversed(type(model).__mro__):
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        for key, param in inspect.signature(init).parameters.items():
+            if param.default is not inspect.Parameter.empty:
+                defaults[key] = param.default
+    if defaults.get("loss", "") is None:
+        defaults["loss"] = getattr(type(model), "default_loss", None)
+    arguments = {}
+    for key, default in defaults.items():
+        if key in _NOT_FAMILY_ARGUMENTS or key not in config or key.endswith("_keys"):
+            continue
+        if config[key] != recipe_kwargs.get(key, default):
+            arguments[key] = config[key]
+    discriminator = getattr(model, "discriminator", None)
+    if "discriminator_input_scale" in recipe_kwargs or any(
+        layer.name == "input_scale" for layer in getattr(discriminator, "layers", [])
+    ):
+        try:
+            scale = float(discriminator.get_layer("input_scale").scale)
+        except ValueError:  # no gain layer
+            scale = 1.0
+        if scale != recipe_kwargs.get("discriminator_input_scale", 1.0):
+            arguments["discriminator_input_scale"] = scale
+    return arguments
 
 
 def save_to_preset(model, folder, data=None):

@@ -121,7 +121,7 @@ def _spec(data):
 def recipe_entry(name, family, data, description):
     """A zoo entry with today's :func:`kerasgan.training.default_recipe`, written out."""
     from kerasgan import families, training
-    from kerasgan.zoo.schema import optimizer_spec
+    from kerasgan.zoo.models import entry_for_recipe
 
     family_cls = families.get(family)
     spec = _spec(data)
@@ -129,37 +129,17 @@ def recipe_entry(name, family, data, description):
     optimizers = training.build_optimizers(
         family_cls, recipe["g_lr"], recipe["d_lr"], recipe.get("ema_momentum")
     )
-    return {
-        "name": name,
-        "description": description,
-        "family": family,
-        "nets": {
-            "builder": "default",
-            "latent_dim": recipe["latent_dim"],
-            "family_kwargs": dict(recipe.get("family_kwargs", {})),
-        },
-        "data": {
-            "name": data,
-            "image_size": None,
-            "channels": None,
-            "epoch_size": None,
-            "preprocessing": _PREPROCESSING[spec.kind],
-        },
-        "training": {
-            "optimizers": {
-                "generator": optimizer_spec(optimizers[0]),
-                "discriminator": optimizer_spec(optimizers[1]),
-            },
-            "batch_size": recipe["batch_size"],
-            "epochs": recipe["epochs"],
-            "d_steps": int(family_cls.default_d_steps),
-            "seed": 0,
-            "mixed_precision": "float32",
-            "jit_compile": True,
-        },
-        "metrics": "none",
-        "weights": "none",
-    }
+    return entry_for_recipe(
+        name, description, family, data,
+        latent_dim=recipe["latent_dim"],
+        family_kwargs=recipe.get("family_kwargs", {}),
+        optimizers=optimizers,
+        batch_size=recipe["batch_size"],
+        epochs=recipe["epochs"],
+        d_steps=family_cls.default_d_steps,
+        seed=0,
+        preprocessing=_PREPROCESSING[spec.kind],
+    )
 
 
 def write_configs(overwrite=False):

@@ -195,11 +195,54 @@ def from_preset(cls, preset, load_weights=True, compile=True):
     return model
 
 
+def entry_for_recipe(name, description, family, data, *, latent_dim, family_kwargs, optimizers,
+                     batch_size, epochs, d_steps, seed, preprocessing=None):
+    """A zoo entry (without metrics or weights) for a recipe spelled out in full.
+
+    Args:
+        name, description, family, data: the entry's fields.
+        latent_dim: ``nets.latent_dim``.
+        family_kwargs: ``nets.family_kwargs``.
+        optimizers: ``(generator, discriminator)`` Keras optimizers.
+        batch_size, epochs, d_steps, seed: the training recipe.
+        preprocessing: ``data.preprocessing`` text (left out when ``None``).
+
+    Returns:
+        The entry as a dict, in the order the YAML files list it.
+    """
+    from kerasgan.zoo.schema import optimizer_spec
+
+    entry_data = {"name": data, "image_size": None, "channels": None}
+    if preprocessing is not None:
+        entry_data.update(epoch_size=None, preprocessing=preprocessing)
+    return {
+        "name": name,
+        "description": description,
+        "family": family,
+        "nets": {"builder": "default", "latent_dim": latent_dim,
+                 "family_kwargs": dict(family_kwargs)},
+        "data": entry_data,
+        "training": {
+            "optimizers": {
+                "generator": optimizer_spec(optimizers[0]),
+                "discriminator": optimizer_spec(optimizers[1]),
+            },
+            "batch_size": batch_size,
+            "epochs": epochs,
+            "d_steps": int(d_steps),
+            "seed": int(seed),
+            "mixed_precision": "float32",
+            "jit_compile": True,
+        },
+        "metrics": schema.NONE,
+        "weights": schema.NONE,
+    }
+
+
 def _entry_for(model, data):
     """A zoo entry describing a model that was not built by the zoo."""
     from kerasgan import data as data_module
     from kerasgan import training
-    from kerasgan.zoo.schema import optimizer_spec
 
     family = _family_name(type(model))
     if family is None or data is None:
@@ -216,31 +259,19 @@ def _entry_for(model, data):
     latent = getattr(model, "latent_dim", None)
     if family == "infogan":
         latent = model.noise_dim
-    return {
-        "name": f"{family}-{data}".replace(":", "-").replace("/", "-").lower(),
-        "description": f"{type(model).__name__} saved with save_to_preset.",
-        "family": family,
-        "nets": {
-            "builder": "default",
-            "latent_dim": latent,
-            "family_kwargs": _family_arguments(model, recipe.get("family_kwargs", {})),
-        },
-        "data": {"name": data, "image_size": None, "channels": None},
-        "training": {
-            "optimizers": {
-                "generator": optimizer_spec(optimizers[0]),
-                "discriminator": optimizer_spec(optimizers[1]),
-            },
-            "batch_size": recipe["batch_size"],
-            "epochs": recipe["epochs"],
-            "d_steps": int(model.d_steps),
-            "seed": int(model.seed),
-            "mixed_precision": "float32",
-            "jit_compile": True,
-        },
-        "metrics": schema.NONE,
-        "weights": schema.NONE,
-    }
+    return entry_for_recipe(
+        f"{family}-{data}".replace(":", "-").replace("/", "-").lower(),
+        f"{type(model).__name__} saved with save_to_preset.",
+        family,
+        data,
+        latent_dim=latent,
+        family_kwargs=_family_arguments(model, recipe.get("family_kwargs", {})),
+        optimizers=optimizers,
+        batch_size=recipe["batch_size"],
+        epochs=recipe["epochs"],
+        d_steps=model.d_steps,
+        seed=model.seed,
+    )
 
 
 #: Constructor arguments a preset never lists: the nets, and keys with their own entry field.

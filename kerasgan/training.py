@@ -910,6 +910,29 @@ def _prepare_resume(out_dir, config):
     return model_path, state
 
 
+def _warn_if_average_too_short(config, dataset):
+    """Warns when the generator average would still weigh the untrained start.
+
+    Keras' moving average starts from the initial weights without bias
+    correction: after ``n`` generator steps they still weigh ``momentum ** n``.
+    """
+    if not config.ema_momentum:
+        return
+    steps_per_epoch = int(dataset.cardinality())
+    if steps_per_epoch <= 0:  # unknown or infinite: nothing to say
+        return
+    steps = steps_per_epoch * config.epochs
+    left = config.ema_momentum**steps
+    if left > 0.01:
+        warnings.warn(
+            f"ema_momentum {config.ema_momentum} averages the generator over about "
+            f"{round(1 / (1 - config.ema_momentum))} steps, but this run has {steps}: the "
+            f"initial weights still count {left:.0%} in the final generator. Train longer "
+            "or pass --ema-momentum 0 (or a smaller value).",
+            stacklevel=3,
+        )
+
+
 def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, callbacks=None):
     """Trains a GAN as described by ``config`` and writes a run folder.
 
@@ -1029,6 +1052,7 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
                 stacklevel=2,
             )
         all_callbacks += list(callbacks or [])
+        _warn_if_average_too_short(config, dataset)
         if verbose and initial_epoch >= config.epochs:
             print(f"Nothing to train: {initial_epoch} of {config.epochs} epochs already done.")
         history = model.fit(

@@ -2,6 +2,7 @@
 
 import json
 import os
+import warnings
 
 import keras
 import numpy as np
@@ -327,6 +328,20 @@ def test_resume_continues_the_optimizer_state(tmp_path):
     assert second.initial_epoch == 1
     assert int(second.model.g_optimizer.iterations) == 2 * steps
     assert training.read_state(tmp_path / "run")["epoch"] == 2
+
+
+def test_short_runs_warn_that_the_generator_average_is_not_warmed_up(tmp_path):
+    config = TrainConfig("gan", "ring8", **FAST)  # 2 steps with the recipe's 0.99
+    with pytest.warns(UserWarning, match=r"this run has 2: the initial weights still count 98%"):
+        result = training.run_training(config, tmp_path / "short", verbose=0)
+    assert result.config.ema_momentum == 0.99
+    # The averaged generator is what model.keras holds.
+    saved = keras.models.load_model(result.paths["model"])
+    for a, b in zip(saved.generator.get_weights(), result.model.generator.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        training.run_training(config.replace(ema_momentum=0.0), tmp_path / "off", verbose=0)
 
 
 def test_unknown_family_and_data_are_value_errors(tmp_path):

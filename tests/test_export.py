@@ -339,6 +339,16 @@ def test_models_config_lists_every_model(exports, base):
         assert entry.model_version_policy.latest.num_versions == 1
 
 
+def test_a_broken_models_config_is_reported_not_overwritten(tmp_path):
+    from kerasgan.export.serving_files import update_models_config
+
+    path = tmp_path / "models.config"
+    path.write_text("model_config_list { config { nme: 'x' } }")
+    with pytest.raises(ExportError, match=r"models.config: not a text-format ModelServerConfig"):
+        update_models_config(str(tmp_path), "digits")
+    assert path.read_text() == "model_config_list { config { nme: 'x' } }"
+
+
 def test_batching_parameters_parse(exports, base):
     from kerasgan.serving import read_batching_parameters
 

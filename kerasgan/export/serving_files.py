@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from kerasgan.files import atomic_write_text
+from kerasgan.serving.config import parse_server_config
 
 __all__ = [
     "BATCHING_PARAMETERS",
@@ -54,16 +55,10 @@ def update_models_config(base, name):
     path = os.path.join(base, "models.config")
     config = model_server_config_pb2.ModelServerConfig()
     if os.path.exists(path):
-        with open(path) as handle:
-            text = handle.read()
         try:
-            text_format.Parse(text, config)
-        except text_format.ParseError as error:
-            raise ExportError(
-                f"{path} is not a valid ModelServerConfig ({error}); fix or remove it."
-            ) from error
-        if config.WhichOneof("config") == "custom_model_config":
-            raise ExportError(f"{path} uses custom_model_config; kerasgan only adds to model_config_list.")
+            config = parse_server_config(path)
+        except ValueError as error:
+            raise ExportError(f"{error} Fix or remove it; kerasgan only adds to it.") from None
     entries = config.model_config_list.config
     entry = next((item for item in entries if item.name == name), None)
     if entry is None:

@@ -91,7 +91,19 @@ def discover_models(base):
     return entries
 
 
-def _parse_server_config(path):
+def parse_server_config(path):
+    """Reads a text-format ``ModelServerConfig`` (TF Serving's ``--model_config_file``).
+
+    Args:
+        path: the ``models.config`` file.
+
+    Returns:
+        The ``model_server_config_pb2.ModelServerConfig`` message.
+
+    Raises:
+        ValueError: not text-format ``ModelServerConfig``, or a
+            ``custom_model_config`` (only ``model_config_list`` is supported).
+    """
     from google.protobuf import text_format
     from tensorflow_serving.config import model_server_config_pb2
 
@@ -143,7 +155,7 @@ def read_model_config(path):
         ValueError: the file is not a valid config (bad syntax, duplicate names,
             unsupported platform, ...).
     """
-    config = _parse_server_config(path)
+    config = parse_server_config(path)
     config_dir = os.path.dirname(os.path.abspath(path))
     entries, seen = [], set()
     for model in config.model_config_list.config:
@@ -216,7 +228,7 @@ def write_models_config(base, container_base="/models", output=None):
     base_abs = os.path.abspath(base)
     source = config_file_for(base)
     if source:
-        config = _parse_server_config(source)
+        config = parse_server_config(source)
         config_dir = os.path.dirname(os.path.abspath(source))
         models = list(config.model_config_list.config)
     else:

@@ -258,7 +258,10 @@ class GAN(AdversarialModel):
             )
         elif data_spec.kind == "image":
             if discriminator_input_scale is not None:
-                raise ValueError("discriminator_input_scale applies to 2-D points only.")
+                raise ValueError(
+                    "discriminator_input_scale applies to 2-D points only (it scales the MLP "
+                    "critic's input); remove it for image data."
+                )
             latent_dim = latent_dim or 100
             size, _, channels = data_spec.shape
             generator = nets.dcgan_generator(

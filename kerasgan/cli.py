@@ -29,8 +29,7 @@ PROG = "kerasgan"
 EXIT_USAGE = 2
 
 
-class CLIError(Exception):
-    """A user error: reported as one ``kerasgan: error:`` line, exit status 2."""
+from kerasgan.errors import CLIError  # noqa: E402  (re-exported)
 
 
 class _Parser(argparse.ArgumentParser):

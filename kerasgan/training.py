@@ -72,12 +72,7 @@ IMAGE_SAMPLES = 64
 SAMPLE_SEED_OFFSET = 20_240_601
 
 
-class ConfigError(ValueError):
-    """An invalid training config (unknown key, wrong type or value)."""
-
-
-class ResumeError(ValueError):
-    """A run cannot be resumed (no checkpoint, or a config that differs)."""
+from kerasgan.errors import ConfigError, ResumeError  # noqa: E402  (re-exported)
 
 
 # --------------------------------------------------------------------- config

@@ -65,7 +65,7 @@ def register(subparsers):
 
 
 def _missing_format(args):
-    from kerasgan.cli import CLIError
+    from kerasgan.errors import CLIError
 
     raise CLIError("choose a format: kerasgan export savedmodel ... or kerasgan export onnx ...")
 

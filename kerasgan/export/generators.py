@@ -28,8 +28,7 @@ __all__ = [
 KINDS = ("noise", "labels", "categories", "translation", "translation_domain", "points")
 
 
-class ExportError(ValueError):
-    """An export that cannot be made or did not reproduce the model (message says why)."""
+from kerasgan.errors import ExportError  # noqa: E402  (re-exported)
 
 
 def load_model(model):

@@ -60,7 +60,7 @@ def register(subparsers):
 def _cmd_serve(args):
     import os
 
-    from kerasgan.cli import CLIError
+    from kerasgan.errors import CLIError
 
     if not os.path.isdir(args.base):
         raise CLIError(f"model folder {args.base!r} not found (or not a folder); export a model "

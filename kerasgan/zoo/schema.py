@@ -35,7 +35,7 @@ import numbers
 import os
 import re
 
-from kerasgan.training import ConfigError
+from kerasgan.errors import ConfigError
 
 __all__ = [
     "NONE",

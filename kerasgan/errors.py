@@ -1,0 +1,28 @@
+"""The exceptions every part of kerasgan shares.
+
+A leaf module: it imports nothing of kerasgan, so any layer (core, training,
+the zoo, export, serving, the CLI) can raise or catch these without an
+import back into another layer.
+"""
+
+__all__ = ["CLIError", "ConfigError", "ExportError", "ResumeError"]
+
+
+class ConfigError(ValueError):
+    """An invalid training config or recipe (unknown key, wrong type or value).
+
+    The message names the key, what was expected and, for a typo, the closest
+    valid key.
+    """
+
+
+class ResumeError(ValueError):
+    """A run cannot be resumed (no checkpoint, or a config that differs)."""
+
+
+class ExportError(ValueError):
+    """An export that cannot be made or did not reproduce the model (message says why)."""
+
+
+class CLIError(Exception):
+    """A user error on the command line: one ``kerasgan: error:`` line, exit status 2."""

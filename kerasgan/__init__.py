@@ -20,26 +20,30 @@ if _keras.backend.backend() != "tensorflow":
 
 from kerasgan import callbacks, core, data, families, layers, metrics, nets  # noqa: E402
 from kerasgan.core import GAN  # noqa: E402
-from kerasgan.families import (  # noqa: E402
-    ACGAN,
-    CGAN,
-    DCGAN,
-    LSGAN,
-    SNGAN,
-    WGAN,
-    WGANGP,
-    CycleGAN,
-    InfoGAN,
-    Pix2Pix,
-    StarGAN,
-)
+
+# Every registered family class as ``kerasgan.<ClassName>`` (kerasgan.WGANGP ...).
+globals().update({cls.__name__: cls for cls in families.classes().values()})
+
+def _load_preset(cls, preset, load_weights=True, compile=True):
+    from kerasgan.zoo.models import from_preset
+
+    return from_preset(cls, preset, load_weights=load_weights, compile=compile)
+
+
+def _save_preset(model, folder, data=None):
+    from kerasgan.zoo.models import save_to_preset
+
+    return save_to_preset(model, folder, data=data)
+
+
+# Presets are the zoo's: core only holds the hooks (the zoo loads on first use).
+core.presets.set_preset_hooks(_load_preset, _save_preset)
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ACGAN", "CGAN", "CycleGAN", "DCGAN", "GAN", "InfoGAN", "LSGAN", "Pix2Pix", "SNGAN", "StarGAN",
-    "WGAN", "WGANGP", "callbacks", "core", "data", "export", "families", "layers", "metrics",
-    "nets", "serving", "zoo",
+__all__ = sorted({cls.__name__ for cls in families.classes().values()}) + [
+    "GAN", "callbacks", "core", "data", "export", "families", "layers", "metrics", "nets",
+    "serving", "zoo",
 ]
 
 #: Subpackages imported on first use (``kerasgan.zoo.load(...)`` after ``import kerasgan``):

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-import tensorflow as tf
 
-from kerasgan.core.reduction import logged_value, replica_id
+from kerasgan.core import backend
+from kerasgan.core.contract import FamilyContract
+from kerasgan.core.presets import load_preset, save_preset
+from kerasgan.core.reduction import logged_value
 
 # Stateless seeds are (key, counter) pairs; replicas and random quantities get
 # distinct keys so that no two draws share a stream.
@@ -53,7 +55,7 @@ def _variables(models):
     return [v for model in models for v in model.trainable_variables]
 
 
-class AdversarialModel(keras.Model):
+class AdversarialModel(FamilyContract, keras.Model):
     """Base of every family: two optimizers, one alternating ``train_step``.
 
     Each ``train_step`` makes ``d_steps`` discriminator-side updates and then
@@ -174,7 +176,7 @@ class AdversarialModel(keras.Model):
         if g_optimizer is d_optimizer:
             raise ValueError("g_optimizer and d_optimizer must be two different instances.")
         if jit_compile is None:
-            jit_compile = tf.distribute.get_strategy().num_replicas_in_sync == 1
+            jit_compile = backend.default_jit_compile()
         super().compile(optimizer=None, jit_compile=jit_compile, auto_scale_loss=False, **kwargs)
         self.g_optimizer = _wrap_for_loss_scaling(g_optimizer, self.generator_networks())
         self.d_optimizer = _wrap_for_loss_scaling(d_optimizer, self.discriminator_networks())
@@ -252,9 +254,7 @@ class AdversarialModel(keras.Model):
         Example:
             >>> model = kerasgan.DCGAN.from_preset("dcgan-digits")  # doctest: +SKIP
         """
-        from kerasgan.zoo.models import from_preset
-
-        return from_preset(cls, preset, load_weights=load_weights, compile=compile)
+        return load_preset(cls, preset, load_weights=load_weights, compile=compile)
 
     def save_to_preset(self, folder, data=None):
         """Writes ``folder/config.yaml`` (zoo schema) and ``folder/model.weights.h5``.
@@ -267,9 +267,7 @@ class AdversarialModel(keras.Model):
         Returns:
             The folder path; ``Family.from_preset(folder)`` loads it back.
         """
-        from kerasgan.zoo.models import save_to_preset
-
-        return save_to_preset(self, folder, data=data)
+        return save_preset(self, folder, data=data)
 
     # ------------------------------------------------------------ randomness
 
@@ -290,23 +288,27 @@ class AdversarialModel(keras.Model):
         Returns:
             int64 tensor of shape (2,) for ``tf.random.stateless_*`` ops.
         """
-        step = tf.cast(self.g_optimizer.iterations, tf.int64)
-        key = (
-            tf.cast(self.seed, tf.int64)
-            + tf.cast(replica_id(), tf.int64) * _REPLICA_KEY_STRIDE
-            + stream * _STREAM_KEY_STRIDE
+        return backend.step_seed(
+            self.seed,
+            stream * _STREAM_KEY_STRIDE,
+            self.g_optimizer.iterations,
+            draw,
+            self.d_steps + 1,
+            _REPLICA_KEY_STRIDE,
         )
-        counter = step * (self.d_steps + 1) + draw
-        return tf.stack([key, counter])
+
+    def random_normal(self, shape, draw, stream):
+        """Standard normal float32 values from the model's stream (see :meth:`stream_seed`)."""
+        return backend.stateless_normal(shape, self.stream_seed(draw, stream))
+
+    def random_uniform(self, shape, draw, stream, minval=0.0, maxval=1.0):
+        """Uniform float32 values in [minval, maxval) from the model's stream."""
+        return backend.stateless_uniform(shape, self.stream_seed(draw, stream), minval, maxval)
 
     def random_labels(self, batch_size, num_classes, draw, stream):
         """Uniform int32 labels in [0, num_classes) from the model's stream."""
-        return tf.random.stateless_uniform(
-            (batch_size,),
-            seed=self.stream_seed(draw, stream),
-            minval=0,
-            maxval=num_classes,
-            dtype=tf.int32,
+        return backend.stateless_uniform_int(
+            (batch_size,), self.stream_seed(draw, stream), num_classes
         )
 
     # ---------------------------------------------------------------- training
@@ -336,29 +338,8 @@ class AdversarialModel(keras.Model):
     def after_discriminator_update(self):
         """Runs after each discriminator update (e.g. WGAN weight clipping)."""
 
-    @staticmethod
-    def apply_update(optimizer, variables, compute_terms, total_key):
-        """One gradient step of ``optimizer`` on ``variables`` only.
-
-        The tape watches just ``variables``, so the other networks' forward
-        passes are not recorded and their weights cannot change.
-
-        Args:
-            optimizer: a (possibly loss-scaling) Keras optimizer.
-            variables: the variables to train.
-            compute_terms: zero-argument callable returning the terms dict.
-            total_key: key of the scalar to minimise.
-
-        Returns:
-            The terms dict.
-        """
-        with tf.GradientTape(watch_accessed_variables=False) as tape:
-            tape.watch([getattr(v, "value", v) for v in variables])  # Keras -> tf.Variable
-            terms = compute_terms()
-            scaled = optimizer.scale_loss(terms[total_key])
-        gradients = tape.gradient(scaled, variables)
-        optimizer.apply_gradients(zip(gradients, variables))
-        return terms
+    #: One gradient step on some variables only (see :func:`kerasgan.core.backend.gradient_step`).
+    apply_update = staticmethod(backend.gradient_step)
 
     def _track(self, terms):
         for name, tracker in self.trackers.items():

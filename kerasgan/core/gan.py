@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
+from kerasgan.core import backend
 from kerasgan.core import losses as losses_module
 from kerasgan.core.adversarial import AdversarialModel
 from kerasgan.core.reduction import replica_mean
@@ -113,9 +113,48 @@ class GAN(AdversarialModel):
         """Runs the generator: ``model(z)`` and ``model.predict(z)`` generate."""
         return self.generator(z, training=training)
 
+    def latents_from_seed(self, n, seed, **codes):
+        """``n`` latent vectors drawn from an integer ``seed``: the one seed-to-latent map.
+
+        ``generate`` uses it, and the exported ``generate(seed)`` signature
+        draws one vector per seed with it (:meth:`latents_for_seeds`), so a
+        served ``generate(seed=[s])`` equals ``model.generate(1, seed=s)``.
+        Families with codes (InfoGAN) take them as keyword arguments.
+
+        Args:
+            n: number of vectors (a Python int).
+            seed: integer seed (int or int64 scalar tensor).
+
+        Returns:
+            float32 tensor ``(n, latent_dim)``.
+        """
+        if codes:
+            raise TypeError(f"{type(self).__name__} latents take no {sorted(codes)}.")
+        return backend.stateless_normal((n, self.latent_dim), backend.seed_pair(seed, 0))
+
     def sample_latents_for_seed(self, n, seed):
-        """``n`` latent vectors drawn reproducibly from an integer ``seed``."""
-        return tf.random.stateless_normal((n, self.latent_dim), seed=[int(seed), 0])
+        """``n`` latent vectors drawn reproducibly from an integer ``seed`` (see :meth:`latents_from_seed`)."""
+        return self.latents_from_seed(int(n), int(seed))
+
+    def latents_for_seeds(self, seeds, **codes):
+        """One latent vector per seed, as traceable ops (the exported ``generate``).
+
+        Args:
+            seeds: int64 tensor ``(B,)``.
+            **codes: per-seed codes of families that have them (int tensors ``(B,)``).
+
+        Returns:
+            float32 tensor ``(B, latent_dim)``; row ``i`` is
+            ``latents_from_seed(1, seeds[i], **codes_i)[0]``.
+        """
+        names = sorted(codes)
+
+        def one(row):
+            seed, *values = row
+            kwargs = {k: ops.reshape(v, (1,)) for k, v in zip(names, values)}
+            return self.latents_from_seed(1, seed, **kwargs)[0]
+
+        return backend.map_rows(one, (seeds, *[codes[k] for k in names]), (self.latent_dim,))
 
     def generate(self, n, seed=None, batch_size=256):
         """Generates ``n`` samples as a numpy array.
@@ -150,9 +189,7 @@ class GAN(AdversarialModel):
         Returns:
             float32 tensor of shape (batch_size, latent_dim).
         """
-        return tf.random.stateless_normal(
-            (batch_size, self.latent_dim), seed=self.stream_seed(draw, stream=0)
-        )
+        return self.random_normal((batch_size, self.latent_dim), draw, stream=0)
 
     def unpack_batch(self, data):
         """Turns a ``fit`` batch into the dict the loss terms read.

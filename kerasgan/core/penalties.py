@@ -6,8 +6,9 @@ the same :func:`kerasgan.core.reduction.replica_mean` as the losses.
 
 from __future__ import annotations
 
-import tensorflow as tf
 from keras import ops
+
+from kerasgan.core.backend import input_gradients
 
 
 def _per_sample_grad_norm_sq(gradients):
@@ -52,11 +53,9 @@ def gradient_penalty(critic, real, fake, alpha, target=1.0, training=True):
         >>> gp = gradient_penalty(critic, real, fake, alpha)
     """
     x_hat = interpolate(real, fake, alpha)
-    with tf.GradientTape() as tape:
-        tape.watch(x_hat)
-        logits = critic(x_hat, training=training)
-        total = ops.sum(ops.cast(logits, "float32"))
-    gradients = tape.gradient(total, x_hat)
+    gradients = input_gradients(
+        lambda x: ops.sum(ops.cast(critic(x, training=training), "float32")), x_hat
+    )
     norm = ops.sqrt(_per_sample_grad_norm_sq(gradients) + 1e-12)
     return ops.square(norm - target)
 
@@ -74,11 +73,10 @@ def r1_penalty(discriminator, real, training=True):
         is ``gamma / 2``.
     """
     real = ops.cast(real, "float32")
-    with tf.GradientTape() as tape:
-        tape.watch(real)
-        logits = discriminator(real, training=training)
-        total = ops.sum(ops.cast(logits, "float32"))
-    return _per_sample_grad_norm_sq(tape.gradient(total, real))
+    gradients = input_gradients(
+        lambda x: ops.sum(ops.cast(discriminator(x, training=training), "float32")), real
+    )
+    return _per_sample_grad_norm_sq(gradients)
 
 
 def clip_weights(variables, clip_value):

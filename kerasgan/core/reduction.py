@@ -10,24 +10,9 @@ silently reweighted against another.
 
 from __future__ import annotations
 
-import tensorflow as tf
 from keras import ops
 
-
-def num_replicas():
-    """Number of replicas training in sync (1 outside any strategy)."""
-    context = tf.distribute.get_replica_context()
-    if context is None:  # cross-replica context
-        return tf.distribute.get_strategy().num_replicas_in_sync
-    return context.num_replicas_in_sync
-
-
-def replica_id():
-    """Index of the current replica (0 outside any strategy), as an int32 tensor."""
-    context = tf.distribute.get_replica_context()
-    if context is None:
-        return tf.constant(0, tf.int32)
-    return tf.cast(context.replica_id_in_sync_group, tf.int32)
+from kerasgan.core.backend import num_replicas, replica_id  # noqa: F401  (re-exported)
 
 
 def replica_mean(per_sample):

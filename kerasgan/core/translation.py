@@ -18,6 +18,17 @@ class ImageTranslationModel(AdversarialModel):
 
     #: Attribute name of the generator ``call`` and ``translate`` run.
     translator_key = "generator"
+    sampling = "translation"
+    zoo_metrics = {"paired": ("task_l1",), "unpaired": ("task_l1",), "image": ("task_l1",)}
+
+    @property
+    def serving_kind(self):
+        """Exported signatures take an ``image``."""
+        return "translation"
+
+    def serving_generators(self):
+        """The translator network (``serving_default``)."""
+        return [(None, getattr(self, self.translator_key))]
 
     def call(self, inputs, training=False):
         """Runs the main generator: ``model(images)`` translates."""

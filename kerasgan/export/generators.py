@@ -13,6 +13,8 @@ import os
 
 import numpy as np
 
+from kerasgan.core.precision import compute_dtype, float32_network
+
 __all__ = [
     "KINDS",
     "ExportError",
@@ -48,26 +50,10 @@ def load_model(model):
     """
     source = "in-memory"
     if isinstance(model, (str, os.PathLike)):
+        from kerasgan.training.files import load_model_file
+
         path = os.fspath(model)
-        if not path.endswith(".keras"):
-            raise ExportError(
-                f"{path} is not a .keras file; export a model saved with model.save('model.keras') "
-                "(kerasgan train writes RUN/model.keras)."
-            )
-        if not os.path.isfile(path):
-            raise ExportError(f"{path} does not exist; pass the model.keras of a training run.")
-        import keras
-
-        import kerasgan  # noqa: F401  (registers the families for deserialization)
-
-        try:
-            model = keras.models.load_model(path, compile=False)
-        except Exception as error:
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-            raise ExportError(
-                f"could not load {path} as a kerasgan model ({first}); is it a kerasgan family "
-                "saved with model.save()?"
-            ) from error
+        model = load_model_file(path, error=ExportError)
         source = os.path.abspath(path)
     family_name(model)  # raises for anything that is not a kerasgan family
     return model, source
@@ -77,50 +63,36 @@ def family_name(model):
     """Registered family name of ``model`` (``"dcgan"``...); ExportError if it has none."""
     from kerasgan import families
 
-    for name, cls in families.FAMILIES.items():
-        if type(model) is cls:
-            return name
-    for name, cls in families.FAMILIES.items():  # user subclasses of a family
-        if isinstance(model, cls):
-            return name
-    raise ExportError(
-        f"{type(model).__name__} is not a kerasgan family model; export one of "
-        f"{', '.join(families.names())} (built with build_for_data or loaded from a .keras file)."
-    )
+    name = families.name_of(model)
+    if name is None:
+        raise ExportError(
+            f"{type(model).__name__} is not a kerasgan family model; export one of "
+            f"{', '.join(families.names())} (built with build_for_data or loaded from a .keras "
+            "file), or a class registered with @kerasgan.families.register."
+        )
+    return name
 
 
 def generator_kind(model):
-    """The signature kind of a kerasgan model's generator.
+    """The signature kind of a kerasgan model's generator, as the family declares it.
 
     Args:
         model: a kerasgan family model.
 
     Returns:
-        ``"noise"`` (image GANs), ``"points"`` (unconditional GANs on 2-D
-        points), ``"labels"`` (CGAN, ACGAN), ``"categories"`` (InfoGAN),
-        ``"translation"`` (pix2pix, CycleGAN) or ``"translation_domain"``
-        (StarGAN).
+        One of :data:`KINDS` (``model.serving_kind``).
 
     Raises:
-        ExportError: for a model that is not a kerasgan family.
-
-    Example:
-        >>> generator_kind(kerasgan.families.get("cgan").build_for_data(kerasgan.data.spec("digits")))
-        'labels'
+        ExportError: for a model that is not a kerasgan family, or a kind
+            export does not know.
     """
-    from kerasgan.families import CycleGAN, InfoGAN, Pix2Pix, StarGAN
-    from kerasgan.families.cgan import _LabelConditional
-
     family_name(model)
-    if isinstance(model, StarGAN):
-        return "translation_domain"
-    if isinstance(model, (Pix2Pix, CycleGAN)):
-        return "translation"
-    if isinstance(model, InfoGAN):
-        return "categories"
-    if isinstance(model, _LabelConditional):
-        return "labels"
-    return "points" if len(model.generator.outputs[0].shape) == 2 else "noise"
+    kind = model.serving_kind
+    if kind not in KINDS:
+        raise ExportError(
+            f"{type(model).__name__}.serving_kind is {kind!r}; export knows {', '.join(KINDS)}."
+        )
+    return kind
 
 
 @dataclasses.dataclass
@@ -201,15 +173,18 @@ def describe_generator(model, direction=None):
     """
     family = family_name(model)
     kind = generator_kind(model)
-    if family == "cyclegan":
-        direction = direction or "ab"
-        if direction not in ("ab", "ba"):
-            raise ExportError(f"direction must be 'ab' or 'ba', got {direction!r}.")
-        network = getattr(model, f"generator_{direction}")
+    generators = model.serving_generators()
+    directions = [d for d, _ in generators if d is not None]
+    if direction is None:
+        direction, network = generators[0]
+    elif direction in directions:
+        network = dict(generators)[direction]
+    elif directions:
+        raise ExportError(f"direction must be one of {', '.join(map(repr, directions))}, got {direction!r}.")
     else:
-        if direction is not None:
-            raise ExportError(f"--direction is for cyclegan; {family} has a single generator.")
-        network = model.generator
+        raise ExportError(
+            f"--direction is for models with several generators; {family} has a single generator."
+        )
     sample_shape = tuple(int(d) for d in network.outputs[0].shape[1:])
     num_classes = {
         "labels": getattr(model, "num_classes", None),
@@ -237,78 +212,18 @@ def describe_generator(model, direction=None):
 
 
 def _compute_dtype(network):
-    dtypes = {getattr(layer, "compute_dtype", "float32") for layer in network.layers}
-    dtypes.discard("float32")
-    return min(dtypes) if dtypes else "float32"
-
-
-def float32_network(network):
-    """The network itself if it computes in float32, else a float32 copy with its weights.
-
-    Mixed-precision generators (``mixed_float16`` / ``mixed_bfloat16``) are
-    rebuilt from their config with every dtype policy set to float32 and the
-    same weights, so exports compute in float32 end to end (clean ONNX
-    graphs, no float16 kernels needed on CPU servers).
-    """
-    if _compute_dtype(network) == "float32":
-        return network
-    import keras
-
-    config = _float32_config(keras.saving.serialize_keras_object(network))
-    previous = keras.mixed_precision.global_policy()
-    keras.mixed_precision.set_global_policy("float32")
-    try:
-        copy = keras.saving.deserialize_keras_object(config)
-    finally:
-        keras.mixed_precision.set_global_policy(previous)
-    copy.set_weights(network.get_weights())
-    return copy
-
-
-def _float32_config(config):
-    if isinstance(config, dict):
-        if config.get("class_name") in ("DTypePolicy", "FloatDTypePolicy") and isinstance(
-            config.get("config"), dict
-        ):
-            return {**config, "config": {**config["config"], "name": "float32"}}
-        return {key: _float32_config(value) for key, value in config.items()}
-    if isinstance(config, list):
-        return [_float32_config(value) for value in config]
-    if config in ("mixed_float16", "mixed_bfloat16"):
-        return "float32"
-    return config
+    return compute_dtype(network)
 
 
 def seed_latents_tf(info, seeds, categories=None):
     """Latents for int64 ``seeds`` (one vector per seed), as TF ops usable in a signature.
 
-    Noise and label kinds: ``stateless_normal((1, latent_dim), seed=[s, 0])``
-    per seed, the same draw as ``model.generate(1, seed=s)``. Categories
-    (InfoGAN): noise as above (``noise_dim`` values), continuous codes
-    ``stateless_uniform((1, num_continuous), seed=[s, 1], -1, 1)`` and the
-    given ``categories`` one-hot.
+    The family draws them (``model.latents_for_seeds``), with the same map
+    from a seed to a latent as ``model.generate(1, seed=s)``; category-coded
+    models (InfoGAN) take one ``categories`` value per seed.
     """
-    import tensorflow as tf
-
-    model = info.model
-
-    def one(seed):
-        key = tf.stack([tf.cast(seed, tf.int64), tf.constant(0, tf.int64)])
-        if info.kind != "categories":
-            return tf.random.stateless_normal((1, info.latent_dim), seed=key)[0]
-        noise = tf.random.stateless_normal((1, model.noise_dim), seed=key)[0]
-        code_key = tf.stack([tf.cast(seed, tf.int64), tf.constant(1, tf.int64)])
-        continuous = tf.random.stateless_uniform(
-            (1, model.num_continuous), seed=code_key, minval=-1.0, maxval=1.0
-        )[0]
-        return tf.concat([noise, continuous], axis=0)
-
-    width = info.latent_dim if info.kind != "categories" else model.noise_dim + model.num_continuous
-    drawn = tf.map_fn(one, seeds, fn_output_signature=tf.TensorSpec((width,), tf.float32))
-    if info.kind != "categories":
-        return drawn
-    one_hot = tf.one_hot(tf.cast(categories, tf.int32), model.num_categories, dtype=tf.float32)
-    return tf.concat([drawn[:, : model.noise_dim], one_hot, drawn[:, model.noise_dim :]], axis=1)
+    codes = {} if categories is None else {"categories": categories}
+    return info.model.latents_for_seeds(seeds, **codes)
 
 
 def latents_for_seeds(model, seeds, categories=None):

@@ -190,11 +190,12 @@ def _decode_png_batch(data):
     return np.stack([tf.io.decode_png(item).numpy() for item in data]).astype("float32") / 255.0
 
 
-def _expected(info, endpoint_name, inputs, ba_info=None):
+def _expected(info, endpoint_name, inputs, others=None):
     """Outputs of the Keras generator itself for an endpoint's inputs (numpy, [0, 1] images)."""
     label = inputs.get("label")
-    if endpoint_name == "translate_ba":
-        info, main = ba_info, inputs["image"] * 2.0 - 1.0
+    others = others or {}
+    if endpoint_name in others:
+        info, main = others[endpoint_name], inputs["image"] * 2.0 - 1.0
     elif "image" in inputs:
         main = inputs["image"] * 2.0 - 1.0
     elif "image_bytes" in inputs:
@@ -207,7 +208,7 @@ def _expected(info, endpoint_name, inputs, ba_info=None):
     return (raw + 1.0) / 2.0 if info.is_image else raw
 
 
-def _validate(path, info, endpoints, ba_info):
+def _validate(path, info, endpoints, others):
     """Runs every signature of the reloaded SavedModel against the Keras generator."""
     import tensorflow as tf
 
@@ -217,7 +218,7 @@ def _validate(path, info, endpoints, ba_info):
     for endpoint in endpoints:
         inputs = example_inputs(info, endpoint.specs, VALIDATION_BATCH, seed=11)
         outputs = loaded.signatures[endpoint.name](**{k: tf.constant(v) for k, v in inputs.items()})
-        expected = _expected(info, endpoint.name, inputs, ba_info)
+        expected = _expected(info, endpoint.name, inputs, others)
         if endpoint.name == "translate_bytes":
             got = _decode_png_batch(outputs["images_bytes"].numpy())
             expected = np.round(np.clip(expected, 0.0, 1.0) * 255.0) / 255.0
@@ -257,7 +258,7 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
     ``docs/export.md``): noise families get ``serving_default(z)`` and
     ``generate(seed)`` (PNG bytes too), conditional ones add ``label`` or
     ``category``, translation families get ``serving_default(image)`` and
-    ``translate_bytes(image_bytes)`` (CycleGAN adds ``translate_ba``). All
+    ``translate_bytes(image_bytes)`` (a second generator, CycleGAN's, adds ``translate_ba``). All
     are float32 on the wire with a dynamic batch dimension; images are in
     [0, 1]. Also written: ``assets.extra/tf_serving_warmup_requests`` and
     ``assets.extra/kerasgan_export.json`` in the version folder,
@@ -301,18 +302,23 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
     final = os.path.join(model_dir, str(version))
 
     network = float32_network(info.network)
-    ba_info = extra = None
-    if info.family == "cyclegan":
-        ba_info = describe_generator(model, direction="ba")
-        extra = (ba_info, float32_network(ba_info.network))
-    endpoints = serving_endpoints(info, network, extra)
+    # Further generators of the family (a second direction) become translate_DIRECTION.
+    extras = [
+        (other, float32_network(other.network))
+        for other in (
+            describe_generator(model, direction=direction)
+            for direction, _ in model.serving_generators()[1:]
+        )
+    ]
+    others = {f"translate_{other.direction}": other for other, _ in extras}
+    endpoints = serving_endpoints(info, network, extras)
 
     tmp = tempfile.mkdtemp(prefix=".tmp-", dir=model_dir)
     try:
         archive = keras.export.ExportArchive()
         archive.track(network)
-        if extra is not None:
-            archive.track(extra[1])
+        for _, extra_network in extras:
+            archive.track(extra_network)
         for endpoint in endpoints:
             archive.add_endpoint(endpoint.name, endpoint.fn, input_signature=endpoint.specs)
         archive.write_out(tmp, verbose=False)
@@ -339,7 +345,7 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
         }
         with open(os.path.join(extra_dir, METADATA_FILE), "w") as handle:
             json.dump(metadata, handle, indent=2)
-        validation = _validate(tmp, info, endpoints, ba_info) if validate else {}
+        validation = _validate(tmp, info, endpoints, others) if validate else {}
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

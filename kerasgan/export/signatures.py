@@ -199,14 +199,14 @@ def _bytes_endpoint(info, network):
     return Endpoint("translate_bytes", translate_bytes, [bytes_spec])
 
 
-def serving_endpoints(info, network, extra=None):
+def serving_endpoints(info, network, extras=()):
     """All SavedModel endpoints of a generator, ``serving_default`` first.
 
     Args:
         info: :class:`~kerasgan.export.generators.GeneratorInfo`.
         network: the (float32) generator network to run.
-        extra: CycleGAN only: ``(info, network)`` of the B->A generator,
-            exported as ``translate_ba``.
+        extras: ``(info, network)`` of the family's further generators
+            (CycleGAN's B->A), each exported as ``translate_DIRECTION``.
 
     Returns:
         list of :class:`Endpoint`.
@@ -214,9 +214,9 @@ def serving_endpoints(info, network, extra=None):
     endpoints = [core_endpoint(info, network)]
     if info.kind.startswith("translation"):
         endpoints.append(_bytes_endpoint(info, network))
-        if extra is not None:
-            ba = core_endpoint(*extra)
-            endpoints.append(Endpoint("translate_ba", ba.fn, ba.specs))
+        for extra_info, extra_network in extras:
+            other = core_endpoint(extra_info, extra_network)
+            endpoints.append(Endpoint(f"translate_{extra_info.direction}", other.fn, other.specs))
     else:
         endpoints.append(_generate_endpoint(info, network))
     return endpoints

@@ -5,9 +5,10 @@ import keras
 from kerasgan.core.conditioning import class_cross_entropy, image_shape_of, labelled_num_classes
 from kerasgan.core.reduction import replica_mean
 from kerasgan.families.cgan import _LabelConditional
+from kerasgan.families import register
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("acgan")
 class ACGAN(_LabelConditional):
     """Auxiliary-classifier GAN (Odena et al. 2017, arXiv:1610.09585).
 
@@ -27,6 +28,8 @@ class ACGAN(_LabelConditional):
     """
 
     metric_names = ("d_loss", "g_loss", "d_class_loss", "g_class_loss")
+    data_kinds = ("image",)
+    data_hint = "a labelled image data set (digits, digits-domains, mnist, ...)"
 
     def __init__(self, generator, discriminator, num_classes, latent_dim=None, *, class_weight=1.0, **kwargs):
         self.class_weight = float(class_weight)
@@ -62,6 +65,15 @@ class ACGAN(_LabelConditional):
     def get_config(self):
         """Adds ``class_weight``."""
         return {**super().get_config(), "class_weight": self.class_weight}
+
+    @classmethod
+    def tiny_discriminator(cls):
+        """An ACGAN discriminator (real/fake and class heads) for :meth:`build_tiny`."""
+        from kerasgan import nets
+
+        return nets.acgan_discriminator(
+            image_size=16, channels=1, num_classes=3, base_filters=4, norm="none"
+        )
 
     @classmethod
     def build_for_data(cls, data_spec, latent_dim=None, **kwargs):

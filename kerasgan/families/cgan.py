@@ -10,8 +10,10 @@ from kerasgan.core.conditioning import (
     image_shape_of,
     labelled_num_classes,
 )
+from kerasgan.core.contract import SamplePicture, rows_of_codes
 from kerasgan.core.gan import GAN
 from kerasgan.core.reduction import replica_mean
+from kerasgan.families import register
 
 
 def _unpack_labelled(model, data):
@@ -30,6 +32,8 @@ class _LabelConditional(GAN):
     """Shared by label-conditional families: labelled batches, G(z, label), generate(labels=...)."""
 
     needs_labels = True
+    data_hint = "a labelled data set (digits, ring8, grid25, digits-domains, mnist, ...)"
+    zoo_metrics = {"points": ("modes",), "image": ("fid", "kid", "is", "modes", "class_accuracy")}
 
     def __init__(self, generator, discriminator, num_classes, latent_dim=None, **kwargs):
         self.num_classes = int(num_classes)
@@ -82,12 +86,51 @@ class _LabelConditional(GAN):
             lambda b: self.generator(b, training=False), {"z": z, "label": labels}, batch_size
         )
 
+    @property
+    def serving_kind(self):
+        """Exported signatures take a ``label`` input."""
+        return "labels"
+
+    def conditions(self):
+        """Samples are conditioned on ``labels`` (``num_classes`` values)."""
+        return {"labels": self.num_classes}
+
+    def sample_picture(self, seed, n=None, preview=None, labels=None):
+        """A grid with one row per class (every class by default, at most 20 rows)."""
+        values, per_row = rows_of_codes(self.num_classes, labels, n)
+        return SamplePicture("grid", self.generate(len(values), seed=seed, labels=values), per_row)
+
+    @classmethod
+    def build_tiny(cls, seed=7, **kwargs):
+        """Conditional DCGAN nets (4 base filters) on 16 px images of 3 classes."""
+        import keras
+
+        from kerasgan import nets
+        from kerasgan.data import DataSpec
+
+        keras.utils.set_random_seed(seed)
+        spec = DataSpec("tiny-labelled", "image", (16, 16, 1), 3)
+        generator = nets.conditional_dcgan_generator(
+            latent_dim=4, num_classes=3, image_size=16, base_filters=4
+        )
+        discriminator = cls.tiny_discriminator()
+        return cls(generator, discriminator, 3, seed=seed, **kwargs), spec
+
+    @classmethod
+    def tiny_discriminator(cls):
+        """The discriminator of :meth:`build_tiny` (a projection D, no batch norm)."""
+        from kerasgan import nets
+
+        return nets.conditional_dcgan_discriminator(
+            image_size=16, num_classes=3, base_filters=4, norm="none"
+        )
+
     def get_config(self):
         """Adds ``num_classes`` to the base config."""
         return {**super().get_config(), "num_classes": self.num_classes}
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("cgan")
 class CGAN(_LabelConditional):
     """Label-conditional GAN (Mirza & Osindero 2014, arXiv:1411.1784).
 

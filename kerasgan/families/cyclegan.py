@@ -1,6 +1,5 @@
 """CycleGAN (Zhu et al., 2017)."""
 
-import keras
 from keras import ops
 
 from kerasgan.core import losses as losses_module
@@ -8,9 +7,10 @@ from kerasgan.core.conditioning import per_sample_l1
 from kerasgan.core.reduction import replica_mean
 from kerasgan.core.translation import ImageTranslationModel
 from kerasgan.layers import ImageHistoryPool
+from kerasgan.families import register
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("cyclegan")
 class CycleGAN(ImageTranslationModel):
     """Unpaired image-to-image translation (Zhu et al. 2017, arXiv:1703.10593).
 
@@ -39,6 +39,8 @@ class CycleGAN(ImageTranslationModel):
     discriminator_keys = ("discriminator_a", "discriminator_b")
     translator_key = "generator_ab"
     metric_names = ("d_loss", "g_loss", "cycle_loss", "identity_loss")
+    data_kinds = ("unpaired",)
+    data_hint = "an unpaired data set (digits-rotated, digits-thick, unpaired:PATH, cycle_gan/NAME)"
 
     def __init__(
         self,
@@ -123,6 +125,42 @@ class CycleGAN(ImageTranslationModel):
         if direction not in ("ab", "ba"):
             raise ValueError(f"direction must be 'ab' or 'ba', got {direction!r}.")
         return getattr(self, f"generator_{direction}"), {"image": images}
+
+    def conditions(self):
+        """Translations go one of two ways: ``direction`` ``"ab"`` or ``"ba"``."""
+        return {"direction": ("ab", "ba")}
+
+    def serving_generators(self):
+        """Both generators: ``G_ab`` is ``serving_default``, ``G_ba`` ``translate_ba``."""
+        return [("ab", self.generator_ab), ("ba", self.generator_ba)]
+
+    def picture_columns(self, preview, direction=None):
+        """a -> G_ab(a) and b -> G_ba(b) of an unpaired preview, or one direction of ``{"x"}``."""
+        if "a" in preview:
+            a, b = preview["a"], preview["b"]
+            return [[a, b], [self.translate(a, direction="ab"), self.translate(b, direction="ba")]]
+        x = preview["x"]
+        return [x, self.translate(x, direction=direction or "ab")]
+
+    @classmethod
+    def build_tiny(cls, seed=7, **kwargs):
+        """One-block ResNet generators and PatchGANs (4 base filters) on 16 px images."""
+        import keras
+
+        from kerasgan import nets
+        from kerasgan.data import DataSpec
+
+        keras.utils.set_random_seed(seed)
+        options = {"image_size": 16, "base_filters": 4}
+        model = cls(
+            nets.resnet_generator(in_channels=1, out_channels=1, num_blocks=1, name="generator_ab", **options),
+            nets.resnet_generator(in_channels=1, out_channels=1, num_blocks=1, name="generator_ba", **options),
+            nets.patchgan_discriminator(channels=1, norm="instance", name="discriminator_a", **options),
+            nets.patchgan_discriminator(channels=1, norm="instance", name="discriminator_b", **options),
+            seed=seed,
+            **kwargs,
+        )
+        return model, DataSpec("tiny-unpaired", "unpaired", (16, 16, 1), target_shape=(16, 16, 1))
 
     def get_config(self):
         """Adds the loss weights, pool size and loss name."""

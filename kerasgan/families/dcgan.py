@@ -1,11 +1,11 @@
 """DCGAN (Radford, Metz & Chintala, 2015)."""
 
-import keras
 
 from kerasgan.core.gan import GAN
+from kerasgan.families import register
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("dcgan")
 class DCGAN(GAN):
     """Deep convolutional GAN (Radford et al., 2015, arXiv:1511.06434).
 

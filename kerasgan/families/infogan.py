@@ -1,16 +1,17 @@
 """InfoGAN (Chen et al., 2016)."""
 
-import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
+from kerasgan.core import backend
 from kerasgan.core.conditioning import batched_numpy, check_label_range, class_cross_entropy
+from kerasgan.core.contract import SamplePicture, rows_of_codes
 from kerasgan.core.gan import GAN
 from kerasgan.core.reduction import replica_mean
+from kerasgan.families import register
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("infogan")
 class InfoGAN(GAN):
     """Information-maximising GAN (Chen et al. 2016, arXiv:1606.03657).
 
@@ -38,6 +39,7 @@ class InfoGAN(GAN):
     """
 
     metric_names = ("d_loss", "g_loss", "info_loss")
+    data_hint = "images or 2-D points (digits, ring8, grid25, ...)"
 
     def __init__(
         self,
@@ -81,24 +83,51 @@ class InfoGAN(GAN):
 
     def sample_latents(self, batch_size, draw):
         """Noise, a uniform category and uniform continuous codes from the stream."""
-        noise = tf.random.stateless_normal((batch_size, self.noise_dim), seed=self.stream_seed(draw, 0))
+        noise = self.random_normal((batch_size, self.noise_dim), draw, stream=0)
         categories = self.random_labels(batch_size, self.num_categories, draw, stream=3)
-        continuous = tf.random.stateless_uniform(
-            (batch_size, self.num_continuous), seed=self.stream_seed(draw, 4), minval=-1.0, maxval=1.0
+        continuous = self.random_uniform(
+            (batch_size, self.num_continuous), draw, stream=4, minval=-1.0, maxval=1.0
         )
         return self.compose_latents(noise, categories, continuous)
 
-    def sample_latents_for_seed(self, n, seed, categories=None, continuous=None):
-        """Latents for ``generate``: codes drawn from ``seed`` unless given."""
-        rng = np.random.default_rng(int(seed))
-        noise = rng.standard_normal((n, self.noise_dim)).astype("float32")
-        if categories is None:
-            categories = rng.integers(0, self.num_categories, n)
-        categories = check_label_range(np.broadcast_to(categories, (n,)), self.num_categories, "category")
+    def latents_from_seed(self, n, seed, categories=None, continuous=None):
+        """``n`` latents from an integer ``seed``; codes not given are drawn from it too.
+
+        Noise: ``stateless_normal`` with seed ``(seed, 0)``; continuous codes:
+        uniform in [-1, 1) with ``(seed, 1)``; categories: uniform with
+        ``(seed, 2)``. The exported ``generate(seed, category)`` draws one
+        vector per seed with this function, so it matches
+        ``model.generate(1, seed=s, categories=c)``.
+
+        Args:
+            n: number of vectors.
+            seed: integer seed (int or int64 scalar tensor).
+            categories: int categories ``(n,)`` (drawn when ``None``).
+            continuous: float codes ``(n, num_continuous)`` (drawn when ``None``).
+        """
+        noise = backend.stateless_normal((n, self.noise_dim), backend.seed_pair(seed, 0))
         if continuous is None:
-            continuous = rng.uniform(-1, 1, (n, self.num_continuous))
-        continuous = np.broadcast_to(np.asarray(continuous, "float32"), (n, self.num_continuous))
+            continuous = backend.stateless_uniform(
+                (n, self.num_continuous), backend.seed_pair(seed, 1), -1.0, 1.0
+            )
+        if categories is None:
+            categories = backend.stateless_uniform_int(
+                (n,), backend.seed_pair(seed, 2), self.num_categories
+            )
         return self.compose_latents(noise, categories, continuous)
+
+    def sample_latents_for_seed(self, n, seed, categories=None, continuous=None):
+        """Latents for ``generate``: codes drawn from ``seed`` unless given (validated)."""
+        n = int(n)
+        if categories is not None:
+            categories = check_label_range(
+                np.broadcast_to(categories, (n,)), self.num_categories, "category"
+            )
+        if continuous is not None:
+            continuous = np.broadcast_to(
+                np.asarray(continuous, "float32"), (n, self.num_continuous)
+            ).copy()
+        return self.latents_from_seed(n, int(seed), categories=categories, continuous=continuous)
 
     def generate(self, n, seed=None, categories=None, continuous=None, batch_size=256):
         """Generates ``n`` samples, optionally fixing the codes.
@@ -117,6 +146,44 @@ class InfoGAN(GAN):
             seed = int(np.random.default_rng().integers(2**31))
         z = np.asarray(self.sample_latents_for_seed(int(n), seed, categories, continuous))
         return batched_numpy(lambda b: self.generator(b["z"], training=False), {"z": z}, batch_size)
+
+    @property
+    def serving_kind(self):
+        """Exported ``generate`` takes a ``category`` per seed."""
+        return "categories"
+
+    @property
+    def recipe_latent_dim(self):
+        """A recipe's ``latent_dim`` is InfoGAN's noise size (the codes come on top)."""
+        return self.noise_dim
+
+    def conditions(self):
+        """Samples are conditioned on ``categories`` (``num_categories`` values)."""
+        return {"categories": self.num_categories}
+
+    def sample_picture(self, seed, n=None, preview=None, categories=None):
+        """A grid with one row per categorical code."""
+        values, per_row = rows_of_codes(self.num_categories, categories, n)
+        samples = self.generate(len(values), seed=seed, categories=values)
+        return SamplePicture("grid", samples, per_row)
+
+    @classmethod
+    def build_tiny(cls, seed=7, **kwargs):
+        """DCGAN generator and InfoGAN discriminator (4 base filters), 3 categories, 16 px."""
+        import keras
+
+        from kerasgan import nets
+        from kerasgan.data import DataSpec
+
+        keras.utils.set_random_seed(seed)
+        total = 4 + 3 + 1
+        generator = nets.dcgan_generator(latent_dim=total, image_size=16, base_filters=4)
+        discriminator = nets.infogan_discriminator(
+            image_size=16, channels=1, num_categories=3, num_continuous=1, base_filters=4, norm="none"
+        )
+        model = cls(generator, discriminator, latent_dim=total, num_categories=3,
+                    num_continuous=1, seed=seed, **kwargs)
+        return model, DataSpec("tiny-images", "image", (16, 16, 1))
 
     # ---------------------------------------------------------------- losses
 

@@ -1,11 +1,11 @@
 """LSGAN (Mao et al., 2017)."""
 
-import keras
 
 from kerasgan.core.gan import GAN
+from kerasgan.families import register
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("lsgan")
 class LSGAN(GAN):
     """Least-squares GAN (Mao et al., 2017, arXiv:1611.04076).
 

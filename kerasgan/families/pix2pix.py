@@ -1,15 +1,15 @@
 """pix2pix (Isola et al., 2017)."""
 
-import keras
 from keras import ops
 
 from kerasgan.core import losses as losses_module
 from kerasgan.core.conditioning import per_sample_l1
 from kerasgan.core.reduction import replica_mean
 from kerasgan.core.translation import ImageTranslationModel
+from kerasgan.families import register
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("pix2pix")
 class Pix2Pix(ImageTranslationModel):
     """Paired image-to-image translation (Isola et al. 2017, arXiv:1611.07004).
 
@@ -30,6 +30,8 @@ class Pix2Pix(ImageTranslationModel):
     """
 
     metric_names = ("d_loss", "g_loss", "l1")
+    data_kinds = ("paired",)
+    data_hint = "a paired data set (digits-edges, digits-inverse, pairs:PATH)"
 
     def __init__(self, generator, discriminator, *, l1_weight=100.0, loss="non_saturating", **kwargs):
         super().__init__(**kwargs)
@@ -69,6 +71,31 @@ class Pix2Pix(ImageTranslationModel):
         adversarial = replica_mean(self.adversarial_loss.generator_loss(self._score(fake, source, training)))
         l1 = replica_mean(per_sample_l1(fake, target))
         return {"g_loss": adversarial + self.l1_weight * l1, "l1": l1}
+
+    def picture_columns(self, preview, **conditions):
+        """[source | translation | target] of a paired preview batch ([x | translation] of ``{"x"}``)."""
+        if "source" not in preview:
+            return super().picture_columns(preview, **conditions)
+        source = preview["source"]
+        return [source, self.translate(source, **conditions), preview["target"]]
+
+    @classmethod
+    def build_tiny(cls, seed=7, **kwargs):
+        """A U-Net (4 base filters, no dropout) and a PatchGAN on 16 px pairs."""
+        import keras
+
+        from kerasgan import nets
+        from kerasgan.data import DataSpec
+
+        keras.utils.set_random_seed(seed)
+        generator = nets.unet_generator(
+            image_size=16, in_channels=1, out_channels=1, base_filters=4, dropout=0.0
+        )
+        discriminator = nets.patchgan_discriminator(
+            image_size=16, channels=1, condition_channels=1, base_filters=4, norm="none"
+        )
+        spec = DataSpec("tiny-pairs", "paired", (16, 16, 1), target_shape=(16, 16, 1))
+        return cls(generator, discriminator, seed=seed, **kwargs), spec
 
     def get_config(self):
         """Adds ``l1_weight`` and ``loss``."""

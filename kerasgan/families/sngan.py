@@ -3,9 +3,10 @@
 import keras
 
 from kerasgan.core.gan import GAN
+from kerasgan.families import register
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("sngan")
 class SNGAN(GAN):
     """Spectrally normalised GAN (Miyato et al., 2018, arXiv:1802.05957).
 

@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from kerasgan.core import losses as losses_module
@@ -10,9 +9,10 @@ from kerasgan.core.conditioning import as_labels, check_label_range, class_cross
 from kerasgan.core.penalties import gradient_penalty
 from kerasgan.core.reduction import replica_mean
 from kerasgan.core.translation import ImageTranslationModel
+from kerasgan.families import register
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("stargan")
 class StarGAN(ImageTranslationModel):
     """Multi-domain image translation (Choi et al. 2018, arXiv:1711.09020).
 
@@ -40,6 +40,8 @@ class StarGAN(ImageTranslationModel):
 
     default_d_steps = 5
     needs_labels = True
+    data_kinds = ("image",)
+    data_hint = "images labelled with their domain (digits-domains, or a labelled set such as digits)"
     metric_names = ("d_loss", "g_loss", "wasserstein", "gradient_penalty", "d_domain_loss",
                     "g_domain_loss", "reconstruction")
 
@@ -93,7 +95,7 @@ class StarGAN(ImageTranslationModel):
         adversarial = replica_mean(
             self.adversarial_loss.discriminator_loss(real_out["logits"], fake_out["logits"])
         )
-        alpha = tf.random.stateless_uniform((ops.shape(real)[0],), seed=self.stream_seed(draw, 1))
+        alpha = self.random_uniform((ops.shape(real)[0],), draw, stream=1)
         gp = replica_mean(gradient_penalty(self._critic, real, fake, alpha, training=training))
         domain = replica_mean(class_cross_entropy(batch["domains"], real_out["domain_logits"]))
         return {
@@ -125,6 +127,39 @@ class StarGAN(ImageTranslationModel):
         domains = np.broadcast_to(np.asarray(domains), (len(images),))
         domains = check_label_range(domains, self.num_domains, "domain")
         return self.generator, {"image": images, "domain": domains}
+
+    @property
+    def serving_kind(self):
+        """Exported signatures take an ``image`` and a target domain ``label``."""
+        return "translation_domain"
+
+    def conditions(self):
+        """Translations target one of ``num_domains`` ``domains``."""
+        return {"domains": self.num_domains}
+
+    def picture_columns(self, preview, domains=None):
+        """The input, then its translation to each target domain (every domain by default)."""
+        x = preview["x"]
+        targets = range(self.num_domains) if domains is None else domains
+        return [x] + [self.translate(x, domains=int(d)) for d in targets]
+
+    @classmethod
+    def build_tiny(cls, seed=7, **kwargs):
+        """A one-block ResNet generator and a StarGAN critic (4 base filters), 3 domains, 16 px."""
+        import keras
+
+        from kerasgan import nets
+        from kerasgan.data import DataSpec
+
+        keras.utils.set_random_seed(seed)
+        generator = nets.resnet_generator(
+            image_size=16, in_channels=1, out_channels=1, base_filters=4, num_blocks=1, num_domains=3
+        )
+        discriminator = nets.stargan_discriminator(
+            image_size=16, channels=1, num_domains=3, base_filters=4
+        )
+        spec = DataSpec("tiny-domains", "image", (16, 16, 1), 3)
+        return cls(generator, discriminator, 3, seed=seed, **kwargs), spec
 
     def get_config(self):
         """Adds the domain count and loss weights."""

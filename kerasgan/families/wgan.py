@@ -6,9 +6,10 @@ import keras
 
 from kerasgan.core.gan import GAN
 from kerasgan.core.penalties import clip_weights
+from kerasgan.families import register
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("wgan")
 class WGAN(GAN):
     """Wasserstein GAN (Arjovsky et al., 2017, arXiv:1701.07875).
 

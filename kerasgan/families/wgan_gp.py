@@ -1,14 +1,14 @@
 """WGAN-GP (Gulrajani et al., 2017)."""
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 from kerasgan.core.gan import GAN
 from kerasgan.core.penalties import gradient_penalty
+from kerasgan.families import register
 
 
-@keras.saving.register_keras_serializable(package="kerasgan")
+@register("wgan_gp")
 class WGANGP(GAN):
     """Wasserstein GAN with gradient penalty (Gulrajani et al., 2017, arXiv:1704.00028).
 
@@ -46,7 +46,7 @@ class WGANGP(GAN):
     def penalty_alpha(self, batch_size, draw):
         """Per-sample interpolation weights, ``alpha ~ Uniform[0, 1]``, from the
         model's stateless stream (reproducible, resumable)."""
-        return tf.random.stateless_uniform((batch_size,), seed=self.stream_seed(draw, stream=1))
+        return self.random_uniform((batch_size,), draw, stream=1)
 
     def discriminator_penalty(self, real, fake, draw, training=True):
         """``gp_weight`` times the per-sample gradient penalty."""

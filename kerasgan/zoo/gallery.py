@@ -51,10 +51,17 @@ def _format(value):
 
 
 def _recipe(entry):
-    training = entry["training"]
-    g = training["optimizers"]["generator"]
-    return (f"{g['type']} lr {g['learning_rate']:g}, batch {training['batch_size']}, "
-            f"{training['epochs']} epochs, d_steps {training['d_steps']}, seed {training['seed']}")
+    """One line of the training recipe: the resolved values where the data is at hand."""
+    from kerasgan.zoo.models import _entry_config
+
+    config = _entry_config(entry, entry["name"])
+    differences = ", ".join(f"{k} {v}" for k, v in entry["recipe"].items())
+    try:
+        config = config.resolved()
+    except (ValueError, OSError):  # data not available here (tfds, folders)
+        return f"{entry['family']} recipe" + (f" with {differences}" if differences else "")
+    lr = "paper lr" if config.g_lr is None else f"lr {config.g_lr:g}"
+    return f"{lr}, batch {config.batch_size}, {config.epochs} epochs, seed {config.seed}"
 
 
 def readme_text(entries):
@@ -76,7 +83,7 @@ def readme_text(entries):
         shipped = "none" if weights == "none" else f"{weights['size'] / 1e6:.2f} MB"
         lines.append(
             f"| [{entry['name']}](#{entry['name']}) | {entry['family']} | "
-            f"{entry['data']['name']} | {shipped} | {_recipe(entry)} |"
+            f"{entry['data']} | {shipped} | {_recipe(entry)} |"
         )
     for entry in entries:
         lines += ["", f"## {entry['name']}", "", entry["description"], ""]
@@ -104,7 +111,7 @@ def readme_text(entries):
 def write_gallery(names=None):
     """Redraws the PNG of every entry with weights (or of ``names``) and writes README.md."""
     from kerasgan import zoo
-    from kerasgan.plotting import atomic_path
+    from kerasgan.files import atomic_path
 
     for entry in zoo.entries():
         if entry["weights"] != "none" and (names is None or entry["name"] in names):

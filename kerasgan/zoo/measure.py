@@ -8,13 +8,18 @@ Protocols (all with seed 0, on the published weights loaded by
   histogram to uniform);
 - digits (noise and label-conditional families): FID, KID, IS and class
   coverage of 10,000 samples with the shipped digits CNN, reference = the
-  digits ``train`` split; cgan / acgan add ``class_accuracy``: the fraction
-  of 1,000 samples per class that the CNN classifies as the requested class;
-- translation: ``task_l1``, the mean absolute difference in [0, 1] pixel
+  digits ``train`` split; families that list ``class_accuracy`` in their
+  ``zoo_metrics`` add the fraction of 1,000 samples per class that the CNN
+  classifies as the requested class;
+- translation (``task_l1``): the mean absolute difference in [0, 1] pixel
   units between the translation of held-out (``test`` split) digits and the
-  deterministic target (pix2pix: the paired edge map; CycleGAN: the digit
-  rotated by 90 degrees and back; StarGAN: the inverted and the rotated
-  digit); ``identity_l1`` is the same error for the untranslated input.
+  true translation the data set knows (:func:`kerasgan.data.ground_truth`:
+  the paired target, the rotated digit and back, each domain's transform);
+  ``identity_l1`` is the same error for the untranslated input.
+
+The family says which metrics it publishes (``zoo_metrics``, by data kind)
+and what it can be conditioned on (``conditions()``: a ``direction`` gives
+both directions, ``domains`` every target domain).
 """
 
 from __future__ import annotations
@@ -59,13 +64,14 @@ def _class_accuracy(model):
     from kerasgan.metrics import load_digits_classifier
 
     classifier = load_digits_classifier()
-    labels = np.repeat(np.arange(model.num_classes), PER_CLASS)
+    count = model.conditions()["labels"]
+    labels = np.repeat(np.arange(count), PER_CLASS)
     images = model.generate(len(labels), seed=SEED, labels=labels)
     logits = classifier.predict(images, batch_size=500, verbose=0)
     return float(np.mean(np.argmax(logits, axis=-1) == labels))
 
 
-def _digits(model, family):
+def _digits(model, wanted):
     from kerasgan import metrics
 
     result = metrics.evaluate(
@@ -82,7 +88,7 @@ def _digits(model, family):
                    "classes the CNN assigns to at least one sample, mode_kl = KL(class "
                    "histogram || uniform)",
     }
-    if family in ("cgan", "acgan"):
+    if "class_accuracy" in wanted:
         values["class_accuracy"] = _class_accuracy(model)
         protocol["metrics"] += (
             f"; class_accuracy = CNN argmax equals the requested label ({PER_CLASS} per class)"
@@ -95,60 +101,56 @@ def _l1(a, b):
     return float(np.mean(np.abs(np.asarray(a) - np.asarray(b))) / 2.0)
 
 
-def _translation(model, family, data):
-    from kerasgan.data import images, paired, transforms
+def _translation(model, data):
+    from kerasgan import data as data_module
 
-    if family == "pix2pix":
-        source, target = paired.digits_pair_arrays(data, "test")
-        values = {"task_l1": _l1(model.translate(source), target), "identity_l1": _l1(source, target)}
-        what = "paired target of each test source"
-    elif family == "cyclegan":
-        x, _ = images.digits_images("test", 16, 1)
-        rotated = transforms.rotate90(x, 1)
-        l1_ab = _l1(model.translate(x, direction="ab"), rotated)
-        l1_ba = _l1(model.translate(rotated, direction="ba"), x)
-        values = {"task_l1": (l1_ab + l1_ba) / 2, "task_l1_ab": l1_ab, "task_l1_ba": l1_ba,
-                  "identity_l1": _l1(x, rotated)}
-        what = ("a->b: the test digit rotated 90 degrees (transforms.rotate90, k=1); b->a: the "
-                "rotated test digit back to upright")
-    elif family == "stargan":
-        from kerasgan.data.domains import _DOMAIN_TRANSFORMS, DOMAINS
-
-        x, _ = images.digits_images("test", 16, 1)
+    truth = data_module.ground_truth(data, split="test")
+    conditions = model.conditions()
+    x = truth.source
+    if getattr(truth, "targets", None):
+        if "domains" not in conditions:
+            raise ValueError(f"{data!r} has target domains but {type(model).__name__} takes no domains.")
         values, identity = {}, []
-        for domain in range(1, len(DOMAINS)):
-            target = _DOMAIN_TRANSFORMS[domain](x)
-            values[f"task_l1_{DOMAINS[domain]}"] = _l1(model.translate(x, domains=domain), target)
+        for domain, target in truth.targets.items():
+            name = truth.domain_names[domain]
+            values[f"task_l1_{name}"] = _l1(model.translate(x, domains=domain), target)
             identity.append(_l1(x, target))
         values["task_l1"] = float(np.mean(list(values.values())))
         values["identity_l1"] = float(np.mean(identity))
-        what = "original test digits translated to each other domain vs the domain's transform"
-    else:  # pragma: no cover - every translation family is listed
-        raise ValueError(f"no translation protocol for {family!r}")
+    elif "direction" in conditions:
+        l1_ab = _l1(model.translate(x, direction="ab"), truth.target)
+        l1_ba = _l1(model.translate(truth.target, direction="ba"), x)
+        values = {"task_l1": (l1_ab + l1_ba) / 2, "task_l1_ab": l1_ab, "task_l1_ba": l1_ba,
+                  "identity_l1": _l1(x, truth.target)}
+    else:
+        values = {"task_l1": _l1(model.translate(x), truth.target),
+                  "identity_l1": _l1(x, truth.target)}
     protocol = {
-        "num_samples": len(x) if family != "pix2pix" else len(source),
+        "num_samples": len(x),
         "seed": SEED,
         "extractor": "none (pixels)",
         "data_split": "digits test split (held out from training)",
-        "metrics": f"task_l1 = mean |translation - target| in [0, 1] pixel units; target: {what}; "
-                   "identity_l1 = the same for the untranslated input",
+        "metrics": f"task_l1 = mean |translation - target| in [0, 1] pixel units; target: "
+                   f"{truth.description}; identity_l1 = the same for the untranslated input",
     }
     return values, protocol
 
 
 def measure_model(model, entry):
     """``{"protocol", "values"}`` for a model of ``entry`` (see the module docstring)."""
-    from kerasgan.training import TRANSLATION_FAMILIES
+    from kerasgan import data as data_module
 
-    family, data = entry["family"], entry["data"]["name"]
-    if family in TRANSLATION_FAMILIES:
-        values, protocol = _translation(model, family, data)
-    elif data in ("ring8", "grid25"):
+    data = entry["data"]
+    kind = data_module.spec(data).kind
+    wanted = type(model).zoo_metrics.get(kind, ())
+    if "task_l1" in wanted:
+        values, protocol = _translation(model, data)
+    elif kind == "points" and data in data_module.TOY2D:
         values, protocol = _points(model, data)
-    elif data == "digits":
-        values, protocol = _digits(model, family)
+    elif data == "digits" and wanted:
+        values, protocol = _digits(model, wanted)
     else:
-        raise ValueError(f"no zoo metrics protocol for {family} on {data!r}")
+        raise ValueError(f"no zoo metrics protocol for {entry['family']} on {data!r}")
     return {"protocol": protocol, "values": _round(values)}
 
 

@@ -40,6 +40,10 @@ def _entry_config(entry, source):
 def build_entry(entry, source=None, compile=True):
     """An untrained model from a validated entry, compiled with its recipe's optimizers.
 
+    Built by :func:`kerasgan.training.build_model` from the family's recipe
+    with the entry's differences, exactly what ``kerasgan train --config``
+    trains.
+
     Args:
         entry: a validated entry mapping.
         source: its file (for messages).
@@ -48,29 +52,11 @@ def build_entry(entry, source=None, compile=True):
     Returns:
         The family model; ``model.zoo_entry`` is ``entry``.
     """
-    import keras
-
-    from kerasgan.training import build_optimizers
+    from kerasgan.training import build_model
 
     config = _entry_config(entry, source)
-    family_cls = config.family_class()
     spec = config.data_spec()
-    # Exactly what run_training builds (the recipe's family arguments sit under the entry's).
-    config = config.resolved(spec)
-    kwargs = dict(config.family_kwargs)
-    if config.d_steps is not None:
-        kwargs["d_steps"] = config.d_steps
-    previous = keras.mixed_precision.global_policy()
-    keras.mixed_precision.set_global_policy(config.mixed_precision)
-    try:
-        model = family_cls.build_for_data(
-            spec, latent_dim=config.latent_dim, seed=config.seed, **kwargs
-        )
-    finally:
-        keras.mixed_precision.set_global_policy(previous)
-    if compile:
-        g_opt, d_opt = build_optimizers(family_cls, config.g_lr, config.d_lr, config.ema_momentum)
-        model.compile(g_optimizer=g_opt, d_optimizer=d_opt, jit_compile=config.jit_compile)
+    model = build_model(config.resolved(spec), spec, compile=compile)
     # Plain attribute, bypassing Keras' tracking (it is metadata, not state).
     object.__setattr__(model, "zoo_entry", entry)
     return model
@@ -145,15 +131,6 @@ def load(name, pretrained=True, compile=True):
     return weights_module.load_weights(model, path, source=f"{name} ({path})")
 
 
-def _family_name(cls):
-    from kerasgan import families
-
-    for name, family_cls in families.FAMILIES.items():
-        if family_cls is cls:
-            return name
-    return None
-
-
 def from_preset(cls, preset, load_weights=True, compile=True):
     """``cls.from_preset(preset)``: a zoo entry name or a preset folder, as a model.
 
@@ -181,7 +158,7 @@ def from_preset(cls, preset, load_weights=True, compile=True):
         base_dir = registry.zoo_dir()
     family_cls = families.get(entry["family"])
     if not issubclass(family_cls, cls):
-        right = _family_name(family_cls)
+        right = families.name_of(family_cls)
         raise ValueError(  # noqa: TRY004  (a preset of another family: a bad value)
             f"preset {preset!r} is a {right} model ({family_cls.__name__}); "
             f"{cls.__name__}.from_preset cannot load it. Use "
@@ -195,82 +172,77 @@ def from_preset(cls, preset, load_weights=True, compile=True):
     return model
 
 
-def entry_for_recipe(name, description, family, data, *, latent_dim, family_kwargs, optimizers,
-                     batch_size, epochs, d_steps, seed, preprocessing=None):
-    """A zoo entry (without metrics or weights) for a recipe spelled out in full.
+def entry_for_recipe(name, description, family, data, recipe=None, preprocessing=None):
+    """A zoo entry (without metrics or weights) for a family's recipe with some differences.
 
     Args:
         name, description, family, data: the entry's fields.
-        latent_dim: ``nets.latent_dim``.
-        family_kwargs: ``nets.family_kwargs``.
-        optimizers: ``(generator, discriminator)`` Keras optimizers.
-        batch_size, epochs, d_steps, seed: the training recipe.
-        preprocessing: ``data.preprocessing`` text (left out when ``None``).
+        recipe: TrainConfig keys that differ from the family's default recipe.
+        preprocessing: the ``preprocessing`` text (left out when ``None``).
 
     Returns:
         The entry as a dict, in the order the YAML files list it.
     """
-    from kerasgan.zoo.schema import optimizer_spec
-
-    entry_data = {"name": data, "image_size": None, "channels": None}
+    entry = {"name": name, "description": description, "family": family, "data": data}
     if preprocessing is not None:
-        entry_data.update(epoch_size=None, preprocessing=preprocessing)
-    return {
-        "name": name,
-        "description": description,
-        "family": family,
-        "nets": {"builder": "default", "latent_dim": latent_dim,
-                 "family_kwargs": dict(family_kwargs)},
-        "data": entry_data,
-        "training": {
-            "optimizers": {
-                "generator": optimizer_spec(optimizers[0]),
-                "discriminator": optimizer_spec(optimizers[1]),
-            },
-            "batch_size": batch_size,
-            "epochs": epochs,
-            "d_steps": int(d_steps),
-            "seed": int(seed),
-            "mixed_precision": "float32",
-            "jit_compile": True,
-        },
-        "metrics": schema.NONE,
-        "weights": schema.NONE,
-    }
+        entry["preprocessing"] = preprocessing
+    entry.update(recipe=dict(recipe or {}), metrics=schema.NONE, weights=schema.NONE)
+    return entry
+
+
+def _learning_rate(optimizer):
+    config = optimizer.get_config()
+    return float(f"{float(config['learning_rate']):.7g}")  # float32 -> the value it was set to
+
+
+def _recipe_differences(model, family_cls, data):
+    """The TrainConfig keys that rebuild ``model`` and differ from the family's recipe."""
+    from kerasgan import data as data_module
+    from kerasgan.training import TrainConfig
+
+    spec = data_module.spec(data)
+    resolved = TrainConfig(family=family_cls.family_name, data=data).resolved(spec)
+    differences = {}
+    if model.recipe_latent_dim != resolved.latent_dim:
+        differences["latent_dim"] = model.recipe_latent_dim
+    if model.d_steps != family_cls.default_d_steps:
+        differences["d_steps"] = model.d_steps
+    if model.seed != resolved.seed:
+        differences["seed"] = model.seed
+    defaults = family_cls.default_optimizers()
+    for key, optimizer, default, recipe_lr in zip(
+        ("g_lr", "d_lr"), (model.g_optimizer, model.d_optimizer), defaults,
+        (resolved.g_lr, resolved.d_lr),
+    ):
+        if optimizer is None:
+            continue
+        lr = _learning_rate(optimizer)
+        if lr != (recipe_lr if recipe_lr is not None else _learning_rate(default)):
+            differences[key] = lr
+    kwargs = _family_arguments(model, resolved.family_kwargs)
+    if kwargs:
+        differences["family_kwargs"] = kwargs
+    return differences
 
 
 def _entry_for(model, data):
     """A zoo entry describing a model that was not built by the zoo."""
-    from kerasgan import data as data_module
-    from kerasgan import training
+    from kerasgan import families
 
-    family = _family_name(type(model))
+    family = families.name_of(model)
     if family is None or data is None:
         raise ValueError(
             f"save_to_preset needs to know how to rebuild this {type(model).__name__}: build it "
             "with kerasgan.zoo.build/load or from_preset, or pass data=NAME (the data set it "
             "was built for with build_for_data)."
         )
-    spec = data_module.spec(data)
-    recipe = training.default_recipe(family, spec)
-    optimizers = [model.g_optimizer, model.d_optimizer]
-    defaults = type(model).default_optimizers()
-    optimizers = [opt or default for opt, default in zip(optimizers, defaults)]
-    latent = getattr(model, "latent_dim", None)
-    if family == "infogan":
-        latent = model.noise_dim
+    family_cls = families.get(family)
     return entry_for_recipe(
         f"{family}-{data}".replace(":", "-").replace("/", "-").lower(),
         f"{type(model).__name__} saved with save_to_preset.",
         family,
         data,
-        latent_dim=latent,
-        family_kwargs=_family_arguments(model, recipe.get("family_kwargs", {})),
-        optimizers=optimizers,
-        batch_size=recipe["batch_size"],
-        epochs=recipe["epochs"],
-        d_steps=model.d_steps,
-        seed=model.seed,
+        recipe=_recipe_differences(model, family_cls, data),
     )
 
 

@@ -1,26 +1,18 @@
 """The zoo entry schema: what a ``kerasgan/zoo/configs/NAME.yaml`` file holds.
 
-An entry names a family, its networks, the data, the training recipe, the
-metrics measured on the published weights and where those weights live::
+An entry names a family and a data set, lists only how its training differs
+from the family's default recipe (:func:`kerasgan.training.default_recipe`),
+and records the metrics measured on the published weights and where those
+weights live::
 
-    name: gan-ring8
+    name: wgan-gp-ring8
     description: ...
-    family: gan
-    nets: {builder: default, latent_dim: 16, family_kwargs: {}}
-    data: {name: ring8, image_size: null, channels: null, epoch_size: null,
-           preprocessing: ...}
-    training:
-      optimizers:
-        generator: {type: Adam, learning_rate: 0.001, beta_1: 0.5, beta_2: 0.999}
-        discriminator: {type: Adam, learning_rate: 0.001, beta_1: 0.5, beta_2: 0.999}
-      batch_size: 256
-      epochs: 150
-      d_steps: 1
-      seed: 0
-      mixed_precision: float32
-      jit_compile: true
-    metrics: {protocol: {...}, values: {...}}      # or: none
-    weights: {url: weights/gan-ring8.weights.h5, sha256: ..., size: ...}   # or: none
+    family: wgan_gp
+    data: ring8
+    preprocessing: raw 2-D coordinates (no scaling)     # optional
+    recipe: {}                                         # TrainConfig keys that differ, e.g. {epochs: 25}
+    metrics: {protocol: {...}, values: {...}}          # or: none
+    weights: {url: weights/wgan-gp-ring8.weights.h5, sha256: ..., size: ...}   # or: none
 
 :func:`validate_entry` checks every key (unknown keys get a ``difflib``
 suggestion, nothing is silently defaulted), :func:`train_config_values` maps
@@ -42,20 +34,16 @@ __all__ = [
     "ZooConfigError",
     "is_entry",
     "load_entry",
-    "optimizer_spec",
     "train_config_values",
     "validate_entry",
 ]
 
 #: The literal that marks "no weights published" / "no metrics measured".
 NONE = "none"
-#: Builders of ``nets.builder``: only the family's ``build_for_data`` can be
-#: reproduced by ``kerasgan train`` (TrainConfig has no custom-network keys).
-BUILDERS = ("default",)
-OPTIMIZER_TYPES = ("Adam", "RMSprop")
-MIXED_PRECISION = ("float32", "mixed_float16", "mixed_bfloat16")
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
+#: TrainConfig keys an entry's recipe may not set (they are the entry's own fields).
+_OWN_FIELDS = ("family", "data")
 
 
 class ZooConfigError(ConfigError):
@@ -67,43 +55,11 @@ _TOP = {
     "name": ("name", True),
     "description": ("str", True),
     "family": ("str", True),
-    "nets": ("mapping", True),
-    "data": ("mapping", True),
-    "training": ("mapping", True),
+    "data": ("str", True),
+    "preprocessing": ("str", False),
+    "recipe": ("mapping", True),
     "metrics": ("mapping_or_none", True),
     "weights": ("mapping_or_none", True),
-}
-_NETS = {
-    "builder": ("str", True),
-    "latent_dim": ("int_or_null", True),
-    "family_kwargs": ("mapping", False),
-}
-_DATA = {
-    "name": ("str", True),
-    "image_size": ("int_or_null", True),
-    "channels": ("int_or_null", True),
-    "epoch_size": ("int_or_null", False),
-    "data_dir": ("str_or_null", False),
-    "preprocessing": ("str", False),
-}
-_TRAINING = {
-    "optimizers": ("mapping", True),
-    "batch_size": ("int", True),
-    "epochs": ("int", True),
-    "d_steps": ("int_or_null", True),
-    "seed": ("int", True),
-    "mixed_precision": ("str", True),
-    "jit_compile": ("bool", True),
-    "sample_every": ("int", False),
-}
-_OPTIMIZERS = {"generator": ("mapping", True), "discriminator": ("mapping", True)}
-_OPTIMIZER = {
-    "type": ("str", True),
-    "learning_rate": ("positive", True),
-    "beta_1": ("number", False),
-    "beta_2": ("number", False),
-    "rho": ("number", False),
-    "ema_momentum": ("number", False),
 }
 _METRICS = {"protocol": ("mapping", True), "values": ("mapping", True)}
 _WEIGHTS = {"url": ("str", True), "sha256": ("sha256", True), "size": ("int", True)}
@@ -215,20 +171,7 @@ def validate_entry(entry, source=None):
     from kerasgan import families  # light: no TensorFlow until a family is built
 
     _check_choice(entry["family"], families.names(), source, "family")
-    _check_section(entry["nets"], _NETS, source, "nets.")
-    _check_choice(entry["nets"]["builder"], BUILDERS, source, "nets.builder")
-    kwargs = entry["nets"].get("family_kwargs", {})
-    if not all(isinstance(k, str) for k in kwargs):
-        _fail(source, "nets.family_kwargs", "argument names must be strings.")
-    _check_section(entry["data"], _DATA, source, "data.")
-    training = entry["training"]
-    _check_section(training, _TRAINING, source, "training.")
-    _check_choice(training["mixed_precision"], MIXED_PRECISION, source, "training.mixed_precision")
-    _check_section(training["optimizers"], _OPTIMIZERS, source, "training.optimizers.")
-    for side in ("generator", "discriminator"):
-        prefix = f"training.optimizers.{side}."
-        _check_section(training["optimizers"][side], _OPTIMIZER, source, prefix)
-        _check_choice(training["optimizers"][side]["type"], OPTIMIZER_TYPES, source, prefix + "type")
+    _check_recipe(entry, source)
     if entry["metrics"] != NONE:
         _check_section(entry["metrics"], _METRICS, source, "metrics.")
     if entry["weights"] != NONE:
@@ -240,7 +183,7 @@ def validate_entry(entry, source=None):
 
 def is_entry(values):
     """True when a parsed YAML mapping is a zoo entry rather than a flat TrainConfig."""
-    return isinstance(values, dict) and "training" in values and "nets" in values
+    return isinstance(values, dict) and "recipe" in values and "weights" in values
 
 
 def load_entry(path):
@@ -264,55 +207,30 @@ def load_entry(path):
     return validate_entry(entry, source=path)
 
 
-def _short(value):
-    """A float32 value as the shortest float that rounds to it (7 significant digits)."""
-    return float(f"{float(value):.7g}")
+def _check_recipe(entry, source):
+    """Every recipe key is a TrainConfig key with a valid value."""
+    from kerasgan.training import TrainConfig
 
-
-def optimizer_spec(optimizer):
-    """The ``training.optimizers.*`` mapping of a Keras optimizer (type, lr, betas or rho)."""
-    config = optimizer.get_config()
-    kind = type(optimizer).__name__
-    # Optimizer configs hold float32 values: 1e-3 reads back as 0.0010000000474974513.
-    spec = {"type": kind, "learning_rate": _short(config["learning_rate"])}
-    for key in ("beta_1", "beta_2") if kind == "Adam" else ("rho",):
-        spec[key] = _short(config[key])
-    if config.get("use_ema"):
-        spec["ema_momentum"] = _short(config["ema_momentum"])
-    return spec
-
-
-def _check_optimizers(entry, source):
-    """TrainConfig can only change learning rates: the rest must be the family's."""
-    from kerasgan import families
-
-    family_cls = families.get(entry["family"])
-    defaults = family_cls.default_optimizers()
-    for side, default in zip(("generator", "discriminator"), defaults):
-        given = entry["training"]["optimizers"][side]
-        expected = optimizer_spec(default)
-        for key, value in given.items():
-            if key == "learning_rate" or (key == "ema_momentum" and side == "generator"):
-                continue
-            if key not in expected or (
-                expected[key] != value if key == "type" else not math.isclose(expected[key], value)
-            ):
-                shown = {k: v for k, v in expected.items() if k != "learning_rate"}
-                _fail(
-                    source,
-                    f"training.optimizers.{side}.{key}",
-                    f"{value!r} differs from the {entry['family']} family's optimizer {shown}; "
-                    "kerasgan train can only change the learning rate, so set these as the "
-                    "family's (or drop the key).",
-                )
+    recipe = entry["recipe"]
+    valid = [k for k in TrainConfig.keys() if k not in _OWN_FIELDS]
+    for key in recipe:
+        if key in _OWN_FIELDS:
+            _fail(source, f"recipe.{key}", f"set {key!r} as the entry's own top-level key.")
+        if key not in valid:
+            close = difflib.get_close_matches(str(key).replace("-", "_"), valid, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            _fail(source, f"recipe.{key}", f"unknown key.{hint} Allowed keys: {', '.join(valid)}.")
+    try:
+        TrainConfig.from_dict({"family": entry["family"], "data": entry["data"], **recipe})
+    except ConfigError as error:
+        _fail(source, "recipe", str(error))
 
 
 def train_config_values(entry, source=None):
     """The :class:`kerasgan.training.TrainConfig` keys that reproduce an entry.
 
-    ``nets.builder: default`` means ``FamilyClass.build_for_data``; the
-    optimizer type and betas must be the family's (checked), the learning
-    rates become ``g_lr`` / ``d_lr``.
+    The family's default recipe fills every key the entry's ``recipe`` does
+    not set (``TrainConfig.resolved``).
 
     Args:
         entry: a validated entry (see :func:`validate_entry`).
@@ -321,28 +239,4 @@ def train_config_values(entry, source=None):
     Returns:
         dict of TrainConfig keys.
     """
-    _check_optimizers(entry, source)
-    data, nets, training = entry["data"], entry["nets"], entry["training"]
-    values = {
-        "family": entry["family"],
-        "data": data["name"],
-        "epochs": training["epochs"],
-        "batch_size": training["batch_size"],
-        "epoch_size": data.get("epoch_size"),
-        "image_size": data["image_size"],
-        "channels": data["channels"],
-        "latent_dim": nets["latent_dim"],
-        "seed": training["seed"],
-        "g_lr": float(training["optimizers"]["generator"]["learning_rate"]),
-        "d_lr": float(training["optimizers"]["discriminator"]["learning_rate"]),
-        # A generator average is part of the recipe: absent means none.
-        "ema_momentum": float(training["optimizers"]["generator"].get("ema_momentum", 0.0)),
-        "d_steps": training["d_steps"],
-        "mixed_precision": training["mixed_precision"],
-        "jit_compile": training["jit_compile"],
-        "data_dir": data.get("data_dir"),
-        "family_kwargs": dict(nets.get("family_kwargs", {})),
-    }
-    if "sample_every" in training:
-        values["sample_every"] = training["sample_every"]
-    return values
+    return {"family": entry["family"], "data": entry["data"], **entry["recipe"]}

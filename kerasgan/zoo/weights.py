@@ -100,7 +100,7 @@ def save_network_weights(model, path, half=False):
         half: store float32 variables as float16 (half the size; the zoo's
             published weights use it, and their metrics are measured on them).
     """
-    from kerasgan.plotting import atomic_path
+    from kerasgan.files import atomic_path
 
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)

@@ -9,17 +9,8 @@
 
 from __future__ import annotations
 
-import argparse
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+from kerasgan.cli.args import add_plugin_argument
+from kerasgan.cli.args import positive_int as _positive_int
 
 
 def register(subparsers):
@@ -50,6 +41,7 @@ def register(subparsers):
     saved.add_argument(
         "--no-batching-config", action="store_true", help="do not write BASE/batching_parameters.txt"
     )
+    add_plugin_argument(saved)
     saved.set_defaults(handler=_cmd_savedmodel)
 
     onnx = formats.add_parser(
@@ -60,7 +52,8 @@ def register(subparsers):
     onnx.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train / model.save")
     onnx.add_argument("-o", "--output", required=True, metavar="OUT.onnx", help="the ONNX file to write")
     onnx.add_argument("--opset", type=_positive_int, default=17, help="ONNX opset (default 17)")
-    onnx.add_argument("--direction", choices=("ab", "ba"), help="cyclegan: which generator (default ab)")
+    onnx.add_argument("--direction", choices=("ab", "ba"), help="models with two generators: which one (default ab)")
+    add_plugin_argument(onnx)
     onnx.set_defaults(handler=_cmd_onnx)
 
 

@@ -9,6 +9,8 @@
 Nothing heavy is imported until a handler runs.
 """
 
+from kerasgan.cli.args import add_plugin_argument
+
 __all__ = ["register"]
 
 #: Metrics shown by ``kerasgan zoo list``, in this order, when an entry has them.
@@ -34,7 +36,7 @@ def _cmd_list(args):
     rows = [("name", "family", "data", "metrics", "weights")]
     for entry in zoo.entries():
         weights = "no" if entry["weights"] == "none" else "yes"
-        rows.append((entry["name"], entry["family"], entry["data"]["name"], _summary(entry),
+        rows.append((entry["name"], entry["family"], entry["data"], _summary(entry),
                      weights))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
@@ -74,10 +76,13 @@ def register(subparsers):
     )
     actions = p.add_subparsers(dest="zoo_command", metavar="ACTION", parser_class=type(p))
     actions.required = True
-    actions.add_parser("list", help="table of entries").set_defaults(handler=_cmd_list)
+    listing = actions.add_parser("list", help="table of entries")
+    listing.set_defaults(handler=_cmd_list)
     info = actions.add_parser("info", help="print an entry (YAML)")
     info.add_argument("name", help="entry name (see 'kerasgan zoo list')")
     info.set_defaults(handler=_cmd_info)
     fetch = actions.add_parser("fetch", help="download and verify weights; print the path")
     fetch.add_argument("name", help="entry name (see 'kerasgan zoo list')")
     fetch.set_defaults(handler=_cmd_fetch)
+    for action in (listing, info, fetch):
+        add_plugin_argument(action)

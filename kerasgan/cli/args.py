@@ -1,0 +1,99 @@
+"""Argument types and shared flags of the ``kerasgan`` commands."""
+
+from __future__ import annotations
+
+import argparse
+
+from kerasgan.errors import CLIError
+
+__all__ = [
+    "add_plugin_argument",
+    "int_list",
+    "key_value",
+    "load_plugins",
+    "non_negative_int",
+    "positive_float",
+    "positive_int",
+]
+
+
+def int_at_least(minimum, description):
+    """An argparse type accepting integers >= ``minimum``."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"expected {description}, got {text!r}")
+        return value
+
+    return parse
+
+
+positive_int = int_at_least(1, "a positive integer")
+non_negative_int = int_at_least(0, "an integer >= 0")
+
+
+def positive_float(text):
+    """An argparse type accepting finite numbers > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def key_value(text):
+    """An argparse type for ``KEY=VALUE`` (the value parsed as YAML: numbers, booleans, lists)."""
+    import yaml
+
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        parsed = yaml.safe_load(value) if value else None
+    except yaml.YAMLError:
+        parsed = value
+    return key.strip(), parsed
+
+
+def int_list(text):
+    """argparse type of ``--labels`` / ``--categories`` / ``--domains``: ``0,1,2``."""
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        values = [int(part) for part in parts]
+    except ValueError:
+        values = None
+    if not values:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers like 0,1,2, got {text!r}"
+        )
+    return values
+
+
+def add_plugin_argument(parser):
+    """Adds ``--plugin MODULE_OR_FILE.py`` (repeatable) to a command that builds or loads models."""
+    parser.add_argument(
+        "--plugin",
+        dest="plugins",
+        metavar="MODULE_OR_FILE.py",
+        action="append",
+        default=[],
+        help="import a module (dotted name or .py file) that registers GAN families with "
+        "@kerasgan.families.register (repeatable)",
+    )
+
+
+def load_plugins(args):
+    """Imports the ``--plugin`` modules of parsed ``args``; a failure is a :class:`CLIError`."""
+    from kerasgan import families
+
+    for plugin in getattr(args, "plugins", None) or []:
+        try:
+            families.load_plugin(plugin)
+        except ValueError as error:
+            raise CLIError(f"--plugin {error}") from None

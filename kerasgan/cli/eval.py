@@ -1,0 +1,100 @@
+"""``kerasgan eval``: FID, KID, IS, precision/recall, mode coverage and Parzen of a saved model."""
+
+from __future__ import annotations
+
+import argparse
+
+from kerasgan.cli.args import add_plugin_argument, non_negative_int, positive_int
+from kerasgan.errors import CLIError
+
+__all__ = ["register"]
+
+
+def _metric_list(text):
+    """argparse type of ``--metrics``: comma-separated names, checked against the valid ones."""
+    from kerasgan.metrics.evaluation import UnknownMetricError, parse_metrics
+
+    try:
+        return parse_metrics(text)
+    except UnknownMetricError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def register(subparsers):
+    """Registers ``kerasgan eval``."""
+    from kerasgan.metrics.evaluation import DEFAULT_METRICS, METRICS
+
+    p = subparsers.add_parser(
+        "eval",
+        help="evaluate a saved model: FID, KID, IS, precision/recall, mode coverage, Parzen",
+        description=(
+            "Evaluate a saved .keras model against a data set, print a table and optionally "
+            "write JSON (values and protocol). Digits are judged with the shipped digits "
+            "classifier, 2-D point sets directly, other image sets with InceptionV3 (its "
+            "ImageNet weights must be in ~/.keras/models or given with --inception-weights). "
+            "Protocol: docs/metrics.md."
+        ),
+    )
+    p.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train")
+    p.add_argument(
+        "--data", required=True, help="real data: digits, ring8, grid25, folder:PATH or a tfds name"
+    )
+    p.add_argument(
+        "--metrics",
+        type=_metric_list,
+        default=None,
+        help=f"comma-separated, from {','.join(METRICS)} (default {','.join(DEFAULT_METRICS)}; "
+        "no 'is' for 2-D points)",
+    )
+    p.add_argument(
+        "--num-samples", type=positive_int, default=None,
+        help="generated samples (default 10000 for images, 2500 for 2-D points)",
+    )
+    p.add_argument("--json", metavar="OUT.json", default=None, help="write the results and protocol here")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="latent seed (0)")
+    p.add_argument("--batch-size", type=positive_int, default=250, help="samples per batch (250)")
+    p.add_argument("--reference-split", default="train", help="split of the real data (train)")
+    p.add_argument("--cache-dir", default=None, help="cache real-data feature statistics here (.npz)")
+    p.add_argument("--inception-weights", default="imagenet", metavar="PATH",
+                   help="InceptionV3 weights file (default: Keras' cache, never downloaded)")
+    p.add_argument("--data-dir", default=None, help="tensorflow_datasets data root")
+    add_plugin_argument(p)
+    p.set_defaults(handler=_cmd_eval)
+
+
+def _format_value(value):
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.6g}"
+
+
+def _cmd_eval(args):
+    if args.json is not None and not args.json.lower().endswith(".json"):
+        raise CLIError(f"--json must name a .json file, got {args.json!r}.")
+    from kerasgan import training
+    from kerasgan.metrics.evaluation import evaluate, scalar_results
+
+    model = training.load_model_file(args.model, error=CLIError)
+    results = evaluate(
+        model,
+        args.data,
+        args.metrics,
+        num_samples=args.num_samples,
+        seed=args.seed,
+        batch_size=args.batch_size,
+        reference_split=args.reference_split,
+        cache_dir=args.cache_dir,
+        inception_weights=args.inception_weights,
+        data_dir=args.data_dir,
+    )
+    values = scalar_results(results)
+    n = values.pop("num_samples", None)
+    print(f"Evaluated {args.model} on {args.data} ({n} samples, seed {args.seed}):")
+    width = max(len("metric"), *(len(k) for k in values))
+    print(f"  {'metric':<{width}}  value")
+    for key, value in values.items():
+        print(f"  {key:<{width}}  {_format_value(value)}")
+    if args.json is not None:
+        training.write_json({"model": args.model, "data": args.data, **results}, args.json)
+        print(f"  json: {args.json}")
+    return 0

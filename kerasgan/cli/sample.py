@@ -1,0 +1,163 @@
+"""``kerasgan sample``: draw samples (or translate images) with a saved model into a PNG.
+
+::
+
+    kerasgan sample runs/ring8/model.keras -n 64 -o grid.png --seed 0
+    kerasgan sample runs/cgan/model.keras --labels 0,1,2 -o three_digits.png
+    kerasgan sample runs/pix2pix/model.keras --input photos/ -o translated.png
+
+The model says what it can be conditioned on (``model.conditions()``); the
+flags ``--labels``, ``--categories``, ``--domains`` and ``--direction`` are
+checked against that.
+"""
+
+from __future__ import annotations
+
+import os
+
+from kerasgan.cli.args import add_plugin_argument, int_list, non_negative_int, positive_int
+from kerasgan.errors import CLIError
+
+__all__ = ["register"]
+
+#: Images translated by ``sample --input`` when -n is not given.
+_DEFAULT_INPUTS = 64
+#: Sampling flags and the condition each one sets.
+_CONDITION_FLAGS = {"labels": "--labels", "categories": "--categories",
+                    "domains": "--domains", "direction": "--direction"}
+
+
+def register(subparsers):
+    """Registers ``kerasgan sample``."""
+    p = subparsers.add_parser(
+        "sample",
+        help="generate samples (or translate images) with a saved model into a PNG",
+        description=(
+            "Generate samples from a saved .keras model and write a PNG, drawn the way the "
+            "model's family draws them: an image grid (one row per label or category for "
+            "conditional models), or a scatter plot for 2-D point models. Image-to-image "
+            "models translate the images of --input DIR instead; the PNG shows each input "
+            "next to its output(s)."
+        ),
+    )
+    p.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train")
+    p.add_argument(
+        "-n", "--num", type=positive_int, default=None,
+        help="number of samples (64; cgan/acgan/infogan: 8 per row); with --input: "
+        "translate at most N images (64)",
+    )
+    p.add_argument("-o", "--output", default="samples.png", help="output PNG (samples.png)")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="latent seed (0)")
+    p.add_argument(
+        "--nrow", type=positive_int, default=None,
+        help="images (with --input: input/output groups) per row of the grid",
+    )
+    p.add_argument(
+        "--labels", type=int_list, default=None, metavar="0,1,2",
+        help="cgan/acgan: class labels, one grid row each (default: every class)",
+    )
+    p.add_argument(
+        "--categories", type=int_list, default=None, metavar="0,1,2",
+        help="infogan: categorical codes, one grid row each (default: every category)",
+    )
+    p.add_argument(
+        "--input", metavar="DIR", default=None,
+        help="pix2pix/cyclegan/stargan: folder of images to translate (resized to the "
+        "model's input size)",
+    )
+    p.add_argument(
+        "--direction", choices=("ab", "ba"), default=None,
+        help="cyclegan: translate A->B (ab, default) or B->A (ba)",
+    )
+    p.add_argument(
+        "--domains", type=int_list, default=None, metavar="0,1",
+        help="stargan: target domains, one output per domain (default: every domain)",
+    )
+    add_plugin_argument(p)
+    p.set_defaults(handler=_cmd_sample)
+
+
+def _check_range(values, count, flag, what):
+    bad = [v for v in values if not 0 <= v < count]
+    if bad:
+        shown = ",".join(str(v) for v in bad)
+        raise CLIError(
+            f"{flag} {shown}: out of range; this model has {count} {what} (0..{count - 1})."
+        )
+
+
+def _conditions_from_flags(args, model):
+    """The sampling conditions given as flags, checked against what the model takes."""
+    name = f"{args.model!r} ({type(model).__name__})"
+    accepted = model.conditions()
+    takes = ", ".join(_CONDITION_FLAGS[k] for k in accepted if k in _CONDITION_FLAGS) or "none"
+    conditions = {}
+    for key, flag in _CONDITION_FLAGS.items():
+        value = getattr(args, key)
+        if value is None:
+            continue
+        if key not in accepted:
+            raise CLIError(
+                f"{flag} does not apply to {name}; the sampling flags it takes: {takes}."
+            )
+        allowed = accepted[key]
+        if isinstance(allowed, int):
+            _check_range(value, allowed, flag, key)
+        conditions[key] = value
+    translation = model.sampling == "translation"
+    if not translation and args.input is not None:
+        raise CLIError(f"--input needs an image-to-image model; {name} samples from noise: drop --input.")
+    if translation and args.input is None:
+        raise CLIError(
+            f"{name} translates images rather than sampling noise: pass --input DIR "
+            "(a folder of images)."
+        )
+    return conditions
+
+
+def _input_images(args, model, conditions):
+    """The first ``-n`` images of ``--input``, resized to the translator's input shape."""
+    import numpy as np
+
+    from kerasgan import data
+    from kerasgan.data import images as image_files
+
+    if not os.path.isdir(args.input):
+        raise CLIError(f"--input folder {args.input!r} not found (or not a folder).")
+    generators = dict(model.serving_generators())
+    network = generators.get(conditions.get("direction"), next(iter(generators.values())))
+    by_name = {tensor.name: tensor for tensor in network.inputs}
+    image = by_name.get("image", network.inputs[0])
+    size, width, channels = (int(d) for d in image.shape[1:])
+    if size != width:
+        raise CLIError(
+            f"{args.model!r} translates {size}x{width} images; only square ones are supported."
+        )
+    count = min(len(image_files.list_images(args.input)), args.num or _DEFAULT_INPUTS)
+    dataset = data.load(
+        "folder:" + args.input, count, image_size=size, channels=channels,
+        shuffle=False, epoch_size=count, drop_remainder=False,
+    )
+    return np.asarray(next(iter(dataset)))
+
+
+def _cmd_sample(args):
+    if not args.output.lower().endswith(".png"):
+        raise CLIError(f"output must be a .png file, got {args.output!r}.")
+    from kerasgan import training
+
+    model = training.load_model_file(args.model, error=CLIError)
+    conditions = _conditions_from_flags(args, model)
+    if model.sampling == "translation":
+        inputs = _input_images(args, model, conditions)
+        picture = model.sample_picture(args.seed, preview={"x": inputs}, **conditions)
+        training.draw_picture(picture, args.output, nrow=args.nrow)
+        print(f"Translated {len(inputs)} images of {args.input} into {args.output}")
+        return 0
+    picture = model.sample_picture(args.seed, n=args.num, **conditions)
+    try:
+        training.draw_picture(picture, args.output, nrow=args.nrow)
+    except ValueError as error:
+        raise CLIError(str(error)) from None
+    print(f"Wrote {len(picture.samples)} samples to {args.output}")
+    return 0

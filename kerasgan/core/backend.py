@@ -1,0 +1,132 @@
+"""The TensorFlow-specific calls of training, in one place.
+
+Everything else in :mod:`kerasgan.core` and the families is written with
+``keras.ops``; gradient tapes, stateless random ops and ``tf.distribute``
+queries live here, so that another Keras backend (JAX) can be added by
+giving this module a second implementation, without touching the families.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+__all__ = [
+    "default_jit_compile",
+    "gradient_step",
+    "input_gradients",
+    "map_rows",
+    "num_replicas",
+    "replica_id",
+    "seed_pair",
+    "stateless_normal",
+    "stateless_uniform",
+    "stateless_uniform_int",
+    "step_seed",
+]
+
+
+def num_replicas():
+    """Number of replicas training in sync (1 outside any strategy)."""
+    context = tf.distribute.get_replica_context()
+    if context is None:  # cross-replica context
+        return tf.distribute.get_strategy().num_replicas_in_sync
+    return context.num_replicas_in_sync
+
+
+def replica_id():
+    """Index of the current replica (0 outside any strategy), as an int32 tensor."""
+    context = tf.distribute.get_replica_context()
+    if context is None:
+        return tf.constant(0, tf.int32)
+    return tf.cast(context.replica_id_in_sync_group, tf.int32)
+
+
+def default_jit_compile():
+    """XLA unless a multi-replica strategy is active (it cannot compile such a step)."""
+    return tf.distribute.get_strategy().num_replicas_in_sync == 1
+
+
+def seed_pair(key, counter=0):
+    """An int64 ``(2,)`` seed for the stateless ops from a key and a counter (ints or tensors)."""
+    return tf.stack([tf.cast(key, tf.int64), tf.cast(counter, tf.int64)])
+
+
+def step_seed(seed, stream_key, iterations, counter_offset, counter_stride, replica_stride):
+    """The seed of one random quantity of one update of a training step.
+
+    Args:
+        seed: the model's integer seed.
+        stream_key: offset that separates random quantities (latents, labels...).
+        iterations: the generator optimizer's step counter (a variable).
+        counter_offset: index of the update within the step.
+        counter_stride: updates per step (so consecutive steps never share a counter).
+        replica_stride: offset between replicas' keys (each replica draws its own).
+
+    Returns:
+        int64 tensor of shape (2,).
+    """
+    key = (
+        tf.cast(seed, tf.int64)
+        + tf.cast(replica_id(), tf.int64) * replica_stride
+        + tf.cast(stream_key, tf.int64)
+    )
+    counter = tf.cast(iterations, tf.int64) * counter_stride + counter_offset
+    return tf.stack([key, counter])
+
+
+def stateless_normal(shape, seed):
+    """Standard normal float32 values, a pure function of ``seed``."""
+    return tf.random.stateless_normal(shape, seed=seed)
+
+
+def stateless_uniform(shape, seed, minval=0.0, maxval=1.0):
+    """Uniform float32 values in [minval, maxval), a pure function of ``seed``."""
+    return tf.random.stateless_uniform(shape, seed=seed, minval=minval, maxval=maxval)
+
+
+def stateless_uniform_int(shape, seed, maxval):
+    """Uniform int32 values in [0, maxval), a pure function of ``seed``."""
+    return tf.random.stateless_uniform(shape, seed=seed, minval=0, maxval=maxval, dtype=tf.int32)
+
+
+def gradient_step(optimizer, variables, compute_terms, total_key):
+    """One gradient step of ``optimizer`` on ``variables`` only.
+
+    The tape watches just ``variables``, so the other networks' forward passes
+    are not recorded and their weights cannot change.
+
+    Args:
+        optimizer: a (possibly loss-scaling) Keras optimizer.
+        variables: the variables to train.
+        compute_terms: zero-argument callable returning the terms dict.
+        total_key: key of the scalar to minimise.
+
+    Returns:
+        The terms dict.
+    """
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch([getattr(v, "value", v) for v in variables])  # Keras -> tf.Variable
+        terms = compute_terms()
+        scaled = optimizer.scale_loss(terms[total_key])
+    gradients = tape.gradient(scaled, variables)
+    optimizer.apply_gradients(zip(gradients, variables))
+    return terms
+
+
+def map_rows(fn, elems, row_shape):
+    """``fn`` applied to each row of the tensors ``elems`` (a tuple), stacked: a traceable loop.
+
+    Args:
+        fn: callable taking a tuple of one row of each tensor.
+        elems: tuple of tensors with the same first dimension.
+        row_shape: shape of one float32 output row.
+    """
+    return tf.map_fn(fn, elems, fn_output_signature=tf.TensorSpec(row_shape, tf.float32))
+
+
+def input_gradients(fn, x):
+    """Gradient of ``fn(x)`` (a scalar) with respect to the input tensor ``x``."""
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        total = fn(x)
+    return tape.gradient(total, x)

@@ -1,0 +1,169 @@
+"""Default training recipes, read from each family's YAML file.
+
+A family's recipe is data: ``kerasgan/recipes/NAME.yaml`` (or the file its
+class names in ``recipe_file``, for a family written outside the package),
+holding one section per data kind with :class:`~kerasgan.training.TrainConfig`
+keys. A file lists only the differences from the recipe of the family's
+nearest registered base class (``extends: NAME`` names another recipe
+explicitly). The measured reasons for each value are comments in the files.
+
+Example:
+    >>> from kerasgan import data, families
+    >>> default_recipe("wgan_gp", data.spec("ring8"))["family_kwargs"]
+    {'gp_weight': 1.0}
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import functools
+import os
+
+from kerasgan.errors import ConfigError
+
+__all__ = ["RECIPE_DIR", "check_compatible", "default_recipe", "needs_labels", "recipe_document"]
+
+#: Folder of the built-in families' recipe files.
+RECIPE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "recipes")
+#: Keys of a data-kind section that are not TrainConfig keys.
+_SECTION_KEYS = ("by_data", "by_size")
+#: TrainConfig keys a recipe may set.
+RECIPE_KEYS = ("epochs", "batch_size", "latent_dim", "g_lr", "d_lr", "ema_momentum",
+               "family_kwargs", "d_steps", "epoch_size")
+
+
+def _family_class(family):
+    from kerasgan import families
+
+    return family if isinstance(family, type) else families.get(str(family))
+
+
+@functools.lru_cache(maxsize=None)
+def _read_yaml(path):
+    import yaml
+
+    with open(path, encoding="utf-8") as handle:
+        try:
+            values = yaml.safe_load(handle) or {}
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{path}: not valid YAML: {str(error).splitlines()[0]}") from None
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: a recipe must be a mapping of data kinds to settings.")
+    return values
+
+
+def _merge(base, diff):
+    """``diff`` over ``base``: mappings merge key by key, ``by_size`` lists are replaced."""
+    out = copy.deepcopy(base)
+    for key, value in diff.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _recipe_file_of(cls):
+    """The recipe file a class declares or has in RECIPE_DIR, or None."""
+    declared = cls.__dict__.get("recipe_file")
+    if declared:
+        return os.fspath(declared)
+    name = cls.__dict__.get("family_name")
+    if name:
+        path = os.path.join(RECIPE_DIR, f"{name}.yaml")
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _document_of_file(path, seen=()):
+    if path in seen:
+        raise ConfigError(f"{path}: 'extends' loops back to itself ({' -> '.join(seen)}).")
+    values = dict(_read_yaml(path))
+    parent = values.pop("extends", None)
+    if parent is None:
+        return values
+    parent_path = os.path.join(RECIPE_DIR, f"{parent}.yaml")
+    if not os.path.isfile(parent_path):
+        raise ConfigError(f"{path}: 'extends: {parent}' names no recipe in {RECIPE_DIR}.")
+    return _merge(_document_of_file(parent_path, seen + (path,)), values)
+
+
+def recipe_document(family):
+    """The merged recipe document of a family: ``{data kind: section}``.
+
+    Walks the class hierarchy from the most basic class with a recipe to the
+    family itself, merging each file's differences.
+    """
+    cls = _family_class(family)
+    document = {}
+    for klass in reversed(cls.__mro__):
+        path = _recipe_file_of(klass)
+        if path is not None:
+            document = _merge(document, _document_of_file(path))
+    return document
+
+
+def _check_keys(values, where):
+    for key in values:
+        if key not in RECIPE_KEYS:
+            close = difflib.get_close_matches(str(key), RECIPE_KEYS, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ConfigError(
+                f"{where}: unknown recipe key {key!r}.{hint} Valid keys: {', '.join(RECIPE_KEYS)}."
+            )
+
+
+def default_recipe(family, data_spec):
+    """The default training recipe of a family on a data set.
+
+    Fields left unset in a :class:`~kerasgan.training.TrainConfig` take these
+    values; ``None`` learning rates mean the family's paper optimizers.
+
+    Args:
+        family: family name or class.
+        data_spec: the :class:`kerasgan.data.DataSpec` of the data.
+
+    Returns:
+        dict of TrainConfig keys (``epochs``, ``batch_size``, ``latent_dim``,
+        ``g_lr``, ``d_lr``, ``ema_momentum``, ``family_kwargs``, ...).
+
+    Raises:
+        ConfigError: the family has no recipe for this kind of data, or a
+            recipe file with an unknown key.
+    """
+    cls = _family_class(family)
+    name = cls.family_name or cls.__name__
+    document = recipe_document(cls)
+    section = document.get(data_spec.kind)
+    if not isinstance(section, dict):
+        kinds = ", ".join(k for k, v in document.items() if isinstance(v, dict)) or "none"
+        raise ConfigError(
+            f"{name} has no default recipe for {data_spec.kind} data ({data_spec.name}); "
+            f"its recipe covers: {kinds}. Add a '{data_spec.kind}:' section to its recipe file."
+        )
+    recipe = {k: copy.deepcopy(v) for k, v in section.items() if k not in _SECTION_KEYS}
+    recipe = _merge(recipe, (section.get("by_data") or {}).get(data_spec.name, {}))
+    if section.get("by_size") and len(data_spec.shape) == 3:
+        side = int(data_spec.shape[0])
+        for entry in section["by_size"]:
+            if entry.get("max_size") is None or side <= int(entry["max_size"]):
+                recipe = _merge(recipe, {k: v for k, v in entry.items() if k != "max_size"})
+                break
+    _check_keys(recipe, f"recipe of {name} for {data_spec.kind} data")
+    recipe.setdefault("family_kwargs", {})
+    return recipe
+
+
+def needs_labels(family_cls):
+    """True when the family trains on ``(x, label)`` batches."""
+    return bool(getattr(family_cls, "needs_labels", False))
+
+
+def check_compatible(family, data_spec):
+    """Raises a one-line :class:`ConfigError` when ``family`` cannot train on the data.
+
+    The family says what it accepts (:meth:`FamilyContract.check_data`).
+    """
+    _family_class(family).check_data(data_spec)

@@ -1,0 +1,277 @@
+"""A complete training run: data, model, checkpoints, resume, samples.
+
+This is the logic behind ``kerasgan train``; the CLI only parses flags into a
+:class:`~kerasgan.training.TrainConfig` and calls :func:`run_training`. A run
+folder looks like::
+
+    OUT/
+      config.yaml             the resolved config (re-runnable with --config)
+      model.keras             final model (generator, discriminator, optimizers)
+      samples.png             final samples, drawn the way the family says
+                              (a scatter of 2-D points, a grid with a row per class,
+                              [input | output] groups of a fixed data batch ...)
+      metrics.json            2-D data only: mode coverage of 2500 samples
+      checkpoints/last.keras  model after the last finished epoch
+      checkpoints/state.json  {"epoch": N, "config": {...}, "history": {...}}
+      samples/epoch_001.png   samples from a fixed seed (or batch) after every epoch
+      logs/                   TensorBoard event files
+
+Every file is written atomically (temporary file in the same folder, then
+``os.replace``), so an interrupted run never leaves a truncated checkpoint.
+
+Example:
+    >>> from kerasgan.training import TrainConfig, run_training
+    >>> config = TrainConfig(family="wgan_gp", data="ring8", epochs=5)
+    >>> result = run_training(config, "runs/ring8")
+    >>> result.metrics["num_modes"]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import os
+import warnings
+from typing import Any, Dict, Optional
+
+import keras
+
+from kerasgan.errors import ResumeError
+from kerasgan.training.build import STEPS_PER_EXECUTION, build_model
+from kerasgan.training.callbacks import CheckpointCallback, SampleCallback
+from kerasgan.training.config import RESUMABLE_KEYS, TrainConfig
+from kerasgan.training.files import (
+    checkpoint_paths,
+    load_model_file,
+    read_state,
+    save_model_atomic,
+    write_json,
+    write_yaml,
+)
+from kerasgan.training.pictures import SAMPLE_SEED_OFFSET, preview_batch, save_run_samples
+from kerasgan.training.recipes import check_compatible, needs_labels
+
+__all__ = ["TrainResult", "run_training"]
+
+
+@dataclasses.dataclass
+class TrainResult:
+    """What :func:`run_training` returns.
+
+    Attributes:
+        model: the trained model.
+        history: the ``keras.callbacks.History`` of this call's ``fit``
+            (only the epochs run now when resuming).
+        config: the resolved config.
+        out_dir: the run folder.
+        paths: named output paths (``model``, ``samples``, ``config``,
+            ``checkpoint``, ``state``, ``logs``, ``samples_dir``, ``metrics``).
+        metrics: mode coverage dict for 2-D data, else ``None``.
+        initial_epoch: epochs already done before this call (0 unless resumed).
+    """
+
+    model: Any
+    history: Any
+    config: TrainConfig
+    out_dir: str
+    paths: Dict[str, str]
+    metrics: Optional[Dict[str, Any]]
+    initial_epoch: int = 0
+
+
+def _tensorboard_installed():
+    """TensorFlow 2.21 no longer pulls in TensorBoard; its summaries need it."""
+    return importlib.util.find_spec("tensorboard") is not None
+
+
+def _differing_keys(saved, current):
+    keys = [k for k in TrainConfig.keys() if k not in RESUMABLE_KEYS]
+    return [k for k in keys if saved.get(k) != current.get(k)]
+
+
+def _prepare_resume(out_dir, config):
+    model_path, state_path = checkpoint_paths(out_dir)
+    state = read_state(out_dir)
+    if state is None or not os.path.isfile(model_path):
+        raise ResumeError(
+            f"cannot resume: no checkpoint in {os.path.dirname(model_path)!r} "
+            "(expected last.keras and state.json); train without --resume first."
+        )
+    saved = TrainConfig.from_dict(state["config"], source=state_path).to_dict()
+    differing = _differing_keys(saved, config.to_dict())
+    if differing:
+        details = ", ".join(
+            f"{k} (checkpoint: {saved.get(k)!r}, now: {getattr(config, k)!r})" for k in differing
+        )
+        raise ResumeError(
+            f"cannot resume {os.fspath(out_dir)!r} with a different config: {details}. "
+            f"Only {', '.join(RESUMABLE_KEYS)} may change when resuming."
+        )
+    return model_path, state
+
+
+def _warn_if_average_too_short(config, dataset):
+    """Warns when the generator average would still weigh the untrained start.
+
+    Keras' moving average starts from the initial weights without bias
+    correction: after ``n`` generator steps they still weigh ``momentum ** n``.
+    """
+    if not config.ema_momentum:
+        return
+    steps_per_epoch = int(dataset.cardinality())
+    if steps_per_epoch <= 0:  # unknown or infinite: nothing to say
+        return
+    steps = steps_per_epoch * config.epochs
+    left = config.ema_momentum**steps
+    if left > 0.01:
+        warnings.warn(
+            f"ema_momentum {config.ema_momentum} averages the generator over about "
+            f"{round(1 / (1 - config.ema_momentum))} steps, but this run has {steps}: the "
+            f"initial weights still count {left:.0%} in the final generator. Train longer "
+            "or pass --ema-momentum 0 (or a smaller value).",
+            stacklevel=3,
+        )
+
+
+def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, callbacks=None):
+    """Trains a GAN as described by ``config`` and writes a run folder.
+
+    Sets the global dtype policy for the run (restored afterwards), builds the
+    data pipeline and the model (or loads ``checkpoints/last.keras`` when
+    resuming), and fits with checkpoint, sample, TensorBoard and progress-bar
+    callbacks. See the module docstring for the folder layout. A fresh run
+    calls ``keras.utils.set_random_seed(config.seed)`` (Python, numpy and
+    TensorFlow global seeds) so that the initial weights are reproducible.
+
+    Args:
+        config: a :class:`TrainConfig` (or a dict for :meth:`TrainConfig.from_dict`).
+        out_dir: the run folder (created if missing).
+        resume: continue from ``checkpoints/last.keras`` at the saved epoch;
+            the config must match the saved one except for
+            :data:`RESUMABLE_KEYS` (``epochs`` is the new total).
+        verbose: ``fit``'s verbosity (0 silent, 1 progress bar, 2 one line per epoch).
+        overwrite: allow a fresh run in a folder that already has a checkpoint.
+        callbacks: extra Keras callbacks.
+
+    Returns:
+        A :class:`TrainResult`.
+
+    Raises:
+        ConfigError: invalid config. ValueError: unknown family or data set.
+        ResumeError: nothing to resume, a config that differs, or a fresh run
+            over an existing checkpoint without ``overwrite``.
+    """
+    from kerasgan import data as data_module
+
+    if isinstance(config, dict):
+        config = TrainConfig.from_dict(config)
+    out_dir = os.fspath(out_dir)
+    family_cls = config.family_class()
+    data_spec = config.data_spec()
+    check_compatible(family_cls, data_spec)
+    config = config.resolved(data_spec)
+
+    model_path, state_path = checkpoint_paths(out_dir)
+    state = None
+    if resume:
+        model_path, state = _prepare_resume(out_dir, config)
+    elif read_state(out_dir) is not None and not overwrite:
+        raise ResumeError(
+            f"{out_dir!r} already holds a checkpoint; pass --resume to continue it, "
+            "--overwrite to start again, or choose another output folder."
+        )
+    os.makedirs(out_dir, exist_ok=True)
+    paths = {
+        "model": os.path.join(out_dir, "model.keras"),
+        "samples": os.path.join(out_dir, "samples.png"),
+        "config": os.path.join(out_dir, "config.yaml"),
+        "checkpoint": model_path,
+        "state": state_path,
+        "logs": os.path.join(out_dir, "logs"),
+        "samples_dir": os.path.join(out_dir, "samples"),
+    }
+
+    previous_policy = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(config.mixed_precision)
+    try:
+        dataset = data_module.load(
+            config.data,
+            batch_size=config.batch_size,
+            image_size=config.image_size,
+            channels=config.channels,
+            data_dir=config.data_dir,
+            shuffle=True,
+            seed=config.seed,
+            epoch_size=config.epoch_size,
+            with_labels=needs_labels(family_cls),
+        )
+        preview = preview_batch(config, data_spec)
+        if state is not None:
+            model = load_model_file(model_path, error=ResumeError, compile=True)
+            initial_epoch = int(state["epoch"])
+            if model.jit_compile != config.jit_compile:
+                model.jit_compile = config.jit_compile
+                if getattr(model, "_gan_compile_config", None):
+                    model._gan_compile_config["jit_compile"] = config.jit_compile
+        else:
+            model = build_model(config, data_spec, steps_per_execution=STEPS_PER_EXECUTION)
+            initial_epoch = 0
+        write_yaml(config.to_dict(), paths["config"])
+
+        sample_seed = config.seed + SAMPLE_SEED_OFFSET
+        all_callbacks = [
+            CheckpointCallback(out_dir, config, history=(state or {}).get("history")),
+            SampleCallback(
+                out_dir, data_spec, sample_seed, every=config.sample_every, preview=preview
+            ),
+        ]
+        if _tensorboard_installed():
+            tensorboard = keras.callbacks.TensorBoard(log_dir=paths["logs"], write_graph=False)
+            all_callbacks.append(tensorboard)
+        else:
+            del paths["logs"]
+            warnings.warn(
+                "TensorBoard is not installed: no logs/ are written (pip install tensorboard).",
+                stacklevel=2,
+            )
+        all_callbacks += list(callbacks or [])
+        _warn_if_average_too_short(config, dataset)
+        if verbose and initial_epoch >= config.epochs:
+            print(f"Nothing to train: {initial_epoch} of {config.epochs} epochs already done.")
+        history = model.fit(
+            dataset,
+            epochs=config.epochs,
+            initial_epoch=initial_epoch,
+            callbacks=all_callbacks,
+            shuffle=False,
+            verbose=verbose,
+        )
+
+        save_model_atomic(model, paths["model"])
+        samples = save_run_samples(
+            model,
+            paths["samples"],
+            data_spec,
+            sample_seed,
+            preview=preview,
+            title=f"{data_spec.name}  final",
+        )
+        metrics = None
+        if data_spec.kind == "points" and data_spec.shape == (2,):
+            from kerasgan import metrics as metrics_module
+
+            metrics = metrics_module.mode_coverage_for(config.data, samples)
+            paths["metrics"] = os.path.join(out_dir, "metrics.json")
+            write_json(metrics, paths["metrics"])
+    finally:
+        keras.mixed_precision.set_global_policy(previous_policy)
+    return TrainResult(
+        model=model,
+        history=history,
+        config=config,
+        out_dir=out_dir,
+        paths=paths,
+        metrics=metrics,
+        initial_epoch=initial_epoch,
+    )
+

@@ -6,7 +6,7 @@ variables with fixed values (in ``model.weights`` order), runs it on a fixed
 input and compares against the fingerprint recorded before the refactor.
 
 Regenerate ``REFERENCE`` (only when an architecture change is intended) with
-``python tests/test_nets_stable.py``.
+``PYTHONPATH=. python tests/test_nets_stable.py`` (from the repository root).
 """
 
 from __future__ import annotations
@@ -281,6 +281,11 @@ def test_architecture_and_outputs_unchanged(case):
     for key, values in expected["outputs"].items():
         np.testing.assert_allclose(got["outputs"][key], values, rtol=1e-4, atol=1e-5,
                                    err_msg=f"{case}/{key}")
+
+
+def test_every_builtin_builder_has_a_case():
+    builtin = {n for n, fn in nets.NET_BUILDERS.items() if fn.__module__.startswith("kerasgan.nets")}
+    assert builtin <= {name for name, _ in CASES.values()}
 
 
 if __name__ == "__main__":

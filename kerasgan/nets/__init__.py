@@ -4,21 +4,36 @@ Every builder returns a functional ``keras.Model`` made of built-in layers only
 (serializable with ``get_config``/``from_config`` and ``keras.models.load_model``
 without custom objects). Output/logit layers always compute in float32, so the
 networks are safe under ``mixed_float16`` / ``mixed_bfloat16`` policies.
+
+Layout: shared pieces first -- :mod:`~kerasgan.nets.checks` (argument
+checks), :mod:`~kerasgan.nets.blocks` (init, normalisation, conv and dense
+blocks), :mod:`~kerasgan.nets.labels` (label inputs and codes),
+:mod:`~kerasgan.nets.heads` (logit, projection, class and ``Q`` heads) -- then
+one module per architecture, each with its plain, conditional and
+auxiliary-head variants: :mod:`~kerasgan.nets.mlp`,
+:mod:`~kerasgan.nets.dcgan_generators`, :mod:`~kerasgan.nets.dcgan_discriminators`,
+:mod:`~kerasgan.nets.translation` (U-Net, ResNet) and
+:mod:`~kerasgan.nets.patchgan`. Each builder registers itself with
+:func:`register_net`; :func:`build` builds one by name.
 """
 
-from kerasgan.nets.conditional import (
+from kerasgan.nets.checks import check_image_size
+from kerasgan.nets.dcgan_discriminators import (
     acgan_discriminator,
     conditional_dcgan_discriminator,
-    conditional_dcgan_generator,
+    dcgan_discriminator,
+    infogan_discriminator,
+)
+from kerasgan.nets.dcgan_generators import conditional_dcgan_generator, dcgan_generator
+from kerasgan.nets.mlp import (
     conditional_mlp_discriminator,
     conditional_mlp_generator,
-    infogan_discriminator,
     infogan_mlp_discriminator,
+    mlp_discriminator,
+    mlp_generator,
 )
-from kerasgan.nets.dcgan import check_image_size, dcgan_discriminator, dcgan_generator
-from kerasgan.nets.mlp import mlp_discriminator, mlp_generator
 from kerasgan.nets.patchgan import patchgan_discriminator, stargan_discriminator
-from kerasgan.nets.registry import NET_BUILDERS, build
+from kerasgan.nets.registry import NET_BUILDERS, build, register_net
 from kerasgan.nets.translation import resnet_generator, unet_generator
 
 __all__ = [
@@ -37,6 +52,7 @@ __all__ = [
     "mlp_discriminator",
     "mlp_generator",
     "patchgan_discriminator",
+    "register_net",
     "resnet_generator",
     "stargan_discriminator",
     "unet_generator",

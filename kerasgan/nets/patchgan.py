@@ -17,31 +17,20 @@ from __future__ import annotations
 
 import keras
 
-from kerasgan.nets.dcgan import _check_norm, _init
-from kerasgan.nets.mlp import _check_positive_int, _maybe_sn
-from kerasgan.nets.translation import (
-    _NORMS,
-    _apply_norm,
-    _check_named_channels,
-    _check_translation_size,
+from kerasgan.nets.blocks import conv, down_block
+from kerasgan.nets.checks import (
+    check_channels,
+    check_norm,
+    check_optional_count,
+    check_positive_int,
+    check_translation_size,
 )
+from kerasgan.nets.registry import register_net
 
 __all__ = ["patchgan_discriminator", "stargan_discriminator"]
 
 
-def _conv(h, filters, kernel, stride, spectral_norm, name, padding="same", use_bias=True,
-          dtype=None):
-    """``Conv2D`` (SN-wrapped when asked; the wrapper then carries ``name``)."""
-    inner = "_inner" if spectral_norm else ""
-    layer = keras.layers.Conv2D(
-        filters, kernel, strides=stride, padding=padding, use_bias=use_bias,
-        kernel_initializer=_init(), name=f"{name}{inner}",
-        **({"dtype": dtype} if dtype else {}),
-    )
-    wrapper_kwargs = {"name": name, **({"dtype": dtype} if dtype else {})}
-    return _maybe_sn(layer, spectral_norm, **wrapper_kwargs)(h)
-
-
+@register_net
 def patchgan_discriminator(
     image_size: int = 256,
     channels: int = 3,
@@ -91,20 +80,12 @@ def patchgan_discriminator(
         >>> d.output_shape
         (None, 32, 32, 1)
     """
-    depth = _check_translation_size(image_size)
-    _check_named_channels(channels, "channels")
-    if (
-        isinstance(condition_channels, bool)
-        or not isinstance(condition_channels, int)
-        or condition_channels < 0
-    ):
-        raise ValueError(
-            "`condition_channels` must be 0 (unconditional) or a positive integer; "
-            f"got {condition_channels!r}."
-        )
-    _check_positive_int(base_filters, "base_filters")
-    _check_positive_int(num_layers, "num_layers")
-    norm = _check_norm(norm, _NORMS)
+    depth = check_translation_size(image_size)
+    check_channels(channels)
+    check_optional_count(condition_channels, "condition_channels", "unconditional")
+    check_positive_int(base_filters, "base_filters")
+    check_positive_int(num_layers, "num_layers")
+    norm = check_norm(norm)
     spectral_norm = bool(spectral_norm)
     n = min(num_layers, depth)
 
@@ -119,16 +100,14 @@ def patchgan_discriminator(
     for i in range(1, n + 2):
         stride = 2 if i <= n else 1
         filters = base_filters * min(2 ** (i - 1), 8)
-        normed = i > 1 and norm != "none"
-        h = _conv(h, filters, 4, stride, spectral_norm, f"conv_{i}", use_bias=not normed)
-        if normed:
-            h = _apply_norm(h, norm, f"conv_{i}")
-        h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv_{i}_lrelu")(h)
+        h = down_block(h, filters, f"conv_{i}", stride=stride, norm=norm if i > 1 else "none",
+                       spectral_norm=spectral_norm)
 
-    logits = _conv(h, 1, 4, 1, spectral_norm, "logits", dtype="float32")
+    logits = conv(h, 1, 4, 1, "logits", spectral_norm=spectral_norm, dtype="float32")
     return keras.Model(inputs, logits, name=name)
 
 
+@register_net
 def stargan_discriminator(
     image_size: int = 128,
     channels: int = 3,
@@ -174,14 +153,14 @@ def stargan_discriminator(
         >>> {k: tuple(v.shape) for k, v in d(np.zeros((1, 128, 128, 3), "float32")).items()}
         {'logits': (1, 2, 2, 1), 'domain_logits': (1, 5)}
     """
-    depth = _check_translation_size(image_size)
-    _check_named_channels(channels, "channels")
-    _check_positive_int(num_domains, "num_domains")
-    _check_positive_int(base_filters, "base_filters")
-    _check_positive_int(max_filters, "max_filters")
+    depth = check_translation_size(image_size)
+    check_channels(channels)
+    check_positive_int(num_domains, "num_domains")
+    check_positive_int(base_filters, "base_filters")
+    check_positive_int(max_filters, "max_filters")
     if num_layers is None:
         num_layers = depth - 1
-    _check_positive_int(num_layers, "num_layers")
+    check_positive_int(num_layers, "num_layers")
     spectral_norm = bool(spectral_norm)
     n = min(num_layers, depth)
 
@@ -189,12 +168,12 @@ def stargan_discriminator(
     h = image
     for i in range(1, n + 1):
         filters = min(base_filters * 2 ** (i - 1), max_filters)
-        h = _conv(h, filters, 4, 2, spectral_norm, f"conv_{i}")
-        h = keras.layers.LeakyReLU(negative_slope=0.01, name=f"conv_{i}_lrelu")(h)
+        h = down_block(h, filters, f"conv_{i}", spectral_norm=spectral_norm, negative_slope=0.01)
 
     size = image_size // 2**n
-    logits = _conv(h, 1, 3, 1, spectral_norm, "logits", use_bias=False, dtype="float32")
-    d = _conv(h, num_domains, size, 1, spectral_norm, "domain_conv", padding="valid",
-              use_bias=False, dtype="float32")
+    logits = conv(h, 1, 3, 1, "logits", spectral_norm=spectral_norm, use_bias=False,
+                  dtype="float32")
+    d = conv(h, num_domains, size, 1, "domain_conv", spectral_norm=spectral_norm,
+             padding="valid", use_bias=False, dtype="float32")
     domain_logits = keras.layers.Reshape((num_domains,), dtype="float32", name="domain_logits")(d)
     return keras.Model(image, {"logits": logits, "domain_logits": domain_logits}, name=name)

@@ -1,48 +1,65 @@
-"""Name -> builder registry for the network builders."""
+"""Name -> builder registry of the network builders.
+
+Each builder registers itself where it is defined, with :func:`register_net`;
+importing :mod:`kerasgan.nets` imports every built-in builder module.
+"""
 
 from __future__ import annotations
 
 import difflib
 import inspect
+import types
 from typing import Callable
 
 import keras
 
-from kerasgan.nets.conditional import (
-    acgan_discriminator,
-    conditional_dcgan_discriminator,
-    conditional_dcgan_generator,
-    conditional_mlp_discriminator,
-    conditional_mlp_generator,
-    infogan_discriminator,
-    infogan_mlp_discriminator,
-)
-from kerasgan.nets.dcgan import dcgan_discriminator, dcgan_generator
-from kerasgan.nets.mlp import mlp_discriminator, mlp_generator
-from kerasgan.nets.patchgan import patchgan_discriminator, stargan_discriminator
-from kerasgan.nets.translation import resnet_generator, unet_generator
+__all__ = ["NET_BUILDERS", "build", "register_net"]
 
-__all__ = ["NET_BUILDERS", "build"]
+_BUILDERS: dict[str, Callable[..., keras.Model]] = {}
 
-NET_BUILDERS: dict[str, Callable[..., keras.Model]] = {
-    "mlp_generator": mlp_generator,
-    "mlp_discriminator": mlp_discriminator,
-    "dcgan_generator": dcgan_generator,
-    "dcgan_discriminator": dcgan_discriminator,
-    # conditional / auxiliary-head (cGAN, ACGAN, InfoGAN)
-    "conditional_mlp_generator": conditional_mlp_generator,
-    "conditional_mlp_discriminator": conditional_mlp_discriminator,
-    "conditional_dcgan_generator": conditional_dcgan_generator,
-    "conditional_dcgan_discriminator": conditional_dcgan_discriminator,
-    "acgan_discriminator": acgan_discriminator,
-    "infogan_discriminator": infogan_discriminator,
-    "infogan_mlp_discriminator": infogan_mlp_discriminator,
-    # image-to-image (pix2pix, CycleGAN, StarGAN)
-    "unet_generator": unet_generator,
-    "resnet_generator": resnet_generator,
-    "patchgan_discriminator": patchgan_discriminator,
-    "stargan_discriminator": stargan_discriminator,
-}
+#: Read-only view of the registered builders, by name.
+NET_BUILDERS: types.MappingProxyType = types.MappingProxyType(_BUILDERS)
+
+
+def _origin(fn) -> tuple:
+    return getattr(fn, "__module__", None), getattr(fn, "__qualname__", None)
+
+
+def register_net(name=None):
+    """Register a network builder under ``name`` (default: the function's name).
+
+    Use as ``@register_net`` or ``@register_net("name")``. The builder is
+    returned unchanged.
+
+    Args:
+        name: Registry name, or the builder itself when used without arguments.
+
+    Returns:
+        The builder (bare use) or a decorator that registers and returns it.
+
+    Raises:
+        ValueError: if another builder is already registered under the name.
+
+    Example:
+        >>> @register_net
+        ... def tiny_generator(latent_dim=2):
+        ...     z = keras.Input((latent_dim,), name="z")
+        ...     return keras.Model(z, keras.layers.Dense(2, name="output")(z))
+        >>> build("tiny_generator", latent_dim=3).input_shape
+        (None, 3)
+    """
+    def decorator(builder, key=None):
+        key = key or builder.__name__
+        existing = _BUILDERS.get(key)
+        # The same function again (a module reload) may re-register; another may not.
+        if existing is not None and _origin(existing) != _origin(builder):
+            raise ValueError(f"A network builder is already registered as {key!r}: {existing}.")
+        _BUILDERS[key] = builder
+        return builder
+
+    if callable(name):
+        return decorator(name)
+    return lambda builder: decorator(builder, name)
 
 
 def build(name: str, **kwargs) -> keras.Model:
@@ -68,9 +85,9 @@ def build(name: str, **kwargs) -> keras.Model:
         >>> d.output_shape
         (None, 1)
     """
-    builder = NET_BUILDERS.get(name) if isinstance(name, str) else None
+    builder = _BUILDERS.get(name) if isinstance(name, str) else None
     if builder is None:
-        valid = sorted(NET_BUILDERS)
+        valid = sorted(_BUILDERS)
         hint = ""
         if isinstance(name, str):
             close = difflib.get_close_matches(name, valid, n=1)

@@ -16,63 +16,24 @@ Both are functional :class:`keras.Model` objects of built-in layers with input
 
 from __future__ import annotations
 
-import math
-
 import keras
 
-from kerasgan.nets.conditional import _int_input, _label_code, _tile_code
-from kerasgan.nets.dcgan import _BN_MOMENTUM, _check_norm, _init
-from kerasgan.nets.mlp import _check_positive_int
+from kerasgan.nets.blocks import apply_norm, conv, down_block
+from kerasgan.nets.checks import (
+    check_channels,
+    check_dropout,
+    check_norm,
+    check_optional_count,
+    check_positive_int,
+    check_translation_size,
+)
+from kerasgan.nets.labels import append_label, int_input
+from kerasgan.nets.registry import register_net
 
 __all__ = ["unet_generator", "resnet_generator"]
 
-_NORMS = ("batch", "instance", "layer", "none")
-_MIN_SIZE = 16
 
-
-def _check_translation_size(image_size, minimum: int = _MIN_SIZE) -> int:
-    """Validate an image side for the image-to-image nets; return ``log2(image_size)``.
-
-    Raises:
-        ValueError: if ``image_size`` is not a power of two >= ``minimum``.
-    """
-    ok = (
-        isinstance(image_size, int)
-        and not isinstance(image_size, bool)
-        and image_size >= minimum
-        and (image_size & (image_size - 1)) == 0
-    )
-    if not ok:
-        allowed = ", ".join(str(minimum * 2**i) for i in range(5))
-        raise ValueError(
-            f"`image_size` must be a power of two >= {minimum} (allowed: {allowed}, ...); "
-            f"got {image_size!r}."
-        )
-    return int(math.log2(image_size))
-
-
-def _norm(norm: str, name: str):
-    """Normalisation layer for ``norm`` (already validated), or ``None``."""
-    if norm == "batch":
-        return keras.layers.BatchNormalization(momentum=_BN_MOMENTUM, epsilon=1e-5, name=name)
-    if norm == "instance":
-        return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
-    if norm == "layer":
-        return keras.layers.LayerNormalization(axis=[1, 2, 3], epsilon=1e-5, name=name)
-    return None
-
-
-def _apply_norm(h, norm: str, name: str):
-    layer = _norm(norm, f"{name}_{norm}norm")
-    return h if layer is None else layer(h)
-
-
-def _check_dropout(dropout) -> float:
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"`dropout` must be a number in [0, 1); got {dropout!r}.")
-    return float(dropout)
-
-
+@register_net
 def unet_generator(
     image_size: int = 256,
     in_channels: int = 3,
@@ -120,58 +81,38 @@ def unet_generator(
         >>> g(np.zeros((2, 64, 64, 1), "float32")).shape
         TensorShape([2, 64, 64, 3])
     """
-    depth = _check_translation_size(image_size)
-    _check_named_channels(in_channels, "in_channels")
-    _check_named_channels(out_channels, "out_channels")
-    _check_positive_int(base_filters, "base_filters")
-    _check_positive_int(max_filters, "max_filters")
-    dropout = _check_dropout(dropout)
-    norm = _check_norm(norm, _NORMS)
+    depth = check_translation_size(image_size)
+    check_channels(in_channels, "in_channels")
+    check_channels(out_channels, "out_channels")
+    check_positive_int(base_filters, "base_filters")
+    check_positive_int(max_filters, "max_filters")
+    dropout = check_dropout(dropout)
+    norm = check_norm(norm)
 
     image = keras.Input((image_size, image_size, in_channels), name="image")
     h = image
     skips = []
     for i in range(1, depth + 1):
         filters = min(base_filters * 2 ** (i - 1), max_filters)
-        normed = norm != "none" and 1 < i < depth
-        h = keras.layers.Conv2D(
-            filters, 4, strides=2, padding="same", use_bias=not normed,
-            kernel_initializer=_init(), name=f"enc_{i}",
-        )(h)
-        if normed:
-            h = _apply_norm(h, norm, f"enc_{i}")
-        h = keras.layers.LeakyReLU(negative_slope=0.2, name=f"enc_{i}_lrelu")(h)
+        block_norm = norm if 1 < i < depth else "none"
+        h = down_block(h, filters, f"enc_{i}", norm=block_norm)
         skips.append(h)
 
     # Decoder block j restores the size of encoder block j and concatenates it.
     for n, j in enumerate(range(depth - 1, 0, -1)):
         filters = skips[j - 1].shape[-1]
-        h = keras.layers.Conv2DTranspose(
-            filters, 4, strides=2, padding="same", use_bias=norm == "none",
-            kernel_initializer=_init(), name=f"dec_{j}",
-        )(h)
-        h = _apply_norm(h, norm, f"dec_{j}")
+        h = conv(h, filters, 4, 2, f"dec_{j}", transpose=True, use_bias=norm == "none")
+        h = apply_norm(h, norm, f"dec_{j}")
         if dropout and n < 3:
             h = keras.layers.Dropout(dropout, name=f"dec_{j}_dropout")(h)
         h = keras.layers.ReLU(name=f"dec_{j}_relu")(h)
         h = keras.layers.Concatenate(name=f"skip_{j}")([h, skips[j - 1]])
 
-    out = keras.layers.Conv2DTranspose(
-        out_channels, 4, strides=2, padding="same", activation="tanh",
-        kernel_initializer=_init(), dtype="float32", name="output",
-    )(h)
+    out = conv(h, out_channels, 4, 2, "output", transpose=True, activation="tanh", dtype="float32")
     return keras.Model(image, out, name=name)
 
 
-def _check_named_channels(value, arg_name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(
-            f"`{arg_name}` must be an integer >= 1 (e.g. 1 for grayscale, 3 for RGB); "
-            f"got {value!r}."
-        )
-    return value
-
-
+@register_net
 def resnet_generator(
     image_size: int = 256,
     in_channels: int = 3,
@@ -223,58 +164,45 @@ def resnet_generator(
         >>> g({"image": np.zeros((2, 32, 32, 3), "float32"), "domain": np.array([0, 4])}).shape
         TensorShape([2, 32, 32, 3])
     """
-    _check_translation_size(image_size)
-    _check_named_channels(in_channels, "in_channels")
-    _check_named_channels(out_channels, "out_channels")
-    _check_positive_int(base_filters, "base_filters")
+    check_translation_size(image_size)
+    check_channels(in_channels, "in_channels")
+    check_channels(out_channels, "out_channels")
+    check_positive_int(base_filters, "base_filters")
     if num_blocks is None:
         num_blocks = 9 if image_size >= 256 else 6
-    _check_positive_int(num_blocks, "num_blocks")
-    norm = _check_norm(norm, _NORMS)
-    if isinstance(num_domains, bool) or not isinstance(num_domains, int) or num_domains < 0:
-        raise ValueError(
-            f"`num_domains` must be 0 (no domain input) or a positive integer; "
-            f"got {num_domains!r}."
-        )
-    bias = norm == "none"
+    check_positive_int(num_blocks, "num_blocks")
+    norm = check_norm(norm)
+    check_optional_count(num_domains, "num_domains", "no domain input")
 
-    def conv(h, filters, kernel, stride, layer_name, transpose=False):
-        cls = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
-        h = cls(
-            filters, kernel, strides=stride, padding="same", use_bias=bias,
-            kernel_initializer=_init(), name=layer_name,
-        )(h)
-        return _apply_norm(h, norm, layer_name)
+    def conv_norm(h, filters, kernel, stride, layer_name, transpose=False):
+        h = conv(h, filters, kernel, stride, layer_name, transpose=transpose,
+                 use_bias=norm == "none")
+        return apply_norm(h, norm, layer_name)
 
     image = keras.Input((image_size, image_size, in_channels), name="image")
     inputs = [image]
     h = image
     if num_domains:
-        domain = _int_input("domain")
+        domain = int_input("domain")
         inputs.append(domain)
-        code = _label_code(domain, num_domains, None, name="domain")
-        domain_map = _tile_code(code, image_size, name="domain")
-        h = keras.layers.Concatenate(name="image_domain")([image, domain_map])
+        h = append_label(image, domain, num_domains, None, "domain", "image_domain")
 
-    h = conv(h, base_filters, 7, 1, "c7s1")
+    h = conv_norm(h, base_filters, 7, 1, "c7s1")
     h = keras.layers.ReLU(name="c7s1_relu")(h)
     for i, mult in enumerate((2, 4), start=1):
-        h = conv(h, base_filters * mult, 3, 2, f"down_{i}")
+        h = conv_norm(h, base_filters * mult, 3, 2, f"down_{i}")
         h = keras.layers.ReLU(name=f"down_{i}_relu")(h)
 
     filters = base_filters * 4
     for i in range(1, num_blocks + 1):
-        r = conv(h, filters, 3, 1, f"res_{i}_conv_1")
+        r = conv_norm(h, filters, 3, 1, f"res_{i}_conv_1")
         r = keras.layers.ReLU(name=f"res_{i}_relu")(r)
-        r = conv(r, filters, 3, 1, f"res_{i}_conv_2")
+        r = conv_norm(r, filters, 3, 1, f"res_{i}_conv_2")
         h = keras.layers.Add(name=f"res_{i}_add")([h, r])
 
     for i, mult in enumerate((2, 1), start=1):
-        h = conv(h, base_filters * mult, 3, 2, f"up_{i}", transpose=True)
+        h = conv_norm(h, base_filters * mult, 3, 2, f"up_{i}", transpose=True)
         h = keras.layers.ReLU(name=f"up_{i}_relu")(h)
 
-    out = keras.layers.Conv2D(
-        out_channels, 7, padding="same", activation="tanh",
-        kernel_initializer=_init(), dtype="float32", name="output",
-    )(h)
+    out = conv(h, out_channels, 7, 1, "output", activation="tanh", dtype="float32")
     return keras.Model(inputs if num_domains else image, out, name=name)

@@ -11,7 +11,7 @@ import tensorflow_datasets as tfds
 from PIL import Image
 
 from kerasgan import data
-from kerasgan.data import images as images_mod
+from kerasgan.data import digits, folders
 from kerasgan.data.toy2d import TOY2D
 
 
@@ -134,9 +134,9 @@ def test_points_reject_image_arguments():
 
 
 def test_digits_splits_deterministic_and_disjoint():
-    xtr, ytr = images_mod.digits_arrays("train")
-    xte, yte = images_mod.digits_arrays("test")
-    xall, yall = images_mod.digits_arrays("all")
+    xtr, ytr = digits.digits_arrays("train")
+    xte, yte = digits.digits_arrays("test")
+    xall, yall = digits.digits_arrays("all")
     assert len(ytr) + len(yte) == len(yall) == 1797
     assert len(yte) == 360
     assert set(np.unique(ytr)) == set(np.unique(yte)) == set(range(10))
@@ -152,12 +152,12 @@ def test_load_digits_default():
     assert x.shape == (1437, 16, 16, 1) and x.dtype == np.float32
     assert y.dtype == np.int32 and set(np.unique(y)) == set(range(10))
     assert x.min() == pytest.approx(-1.0) and x.max() == pytest.approx(1.0)
-    _, ytr = images_mod.digits_arrays("train")
+    _, ytr = digits.digits_arrays("train")
     np.testing.assert_array_equal(y, ytr)  # shuffle=False keeps order
 
 
 def test_load_digits_sizes_and_channels():
-    raw, _ = images_mod.digits_arrays("test")
+    raw, _ = digits.digits_arrays("test")
     x8 = np.concatenate([b.numpy() for b in data.load("digits", 40, split="test", image_size=8, shuffle=False)])
     np.testing.assert_allclose(x8[..., 0], raw * 2 - 1, atol=1e-6)  # no resize at native size
     x32 = next(iter(data.load("digits", 40, split="test", image_size=32, channels=3, shuffle=False))).numpy()
@@ -194,7 +194,7 @@ def image_folder(tmp_path):
 
 
 def test_folder_spec_and_listing(image_folder):
-    files = images_mod.list_images(str(image_folder))
+    files = folders.list_images(str(image_folder))
     assert [os.path.basename(f) for f in files] == ["a_red.png", "b_white.jpg", "d_green.PNG", "c_blue.bmp"]
     s = data.spec(f"folder:{image_folder}")
     assert s.kind == "image" and s.shape == (64, 64, 3) and s.num_classes is None

@@ -9,7 +9,7 @@ import tensorflow_datasets as tfds
 from PIL import Image
 
 from kerasgan import data
-from kerasgan.data import domains, images, paired, transforms, unpaired
+from kerasgan.data import digits, digits_paired, digits_unpaired, domains, transforms
 
 PAIRED = ["digits-edges", "digits-inverse"]
 UNPAIRED = ["digits-rotated", "digits-thick"]
@@ -33,7 +33,7 @@ def epoch(ds):
 
 @pytest.fixture(scope="module")
 def digits16():
-    x, _ = images.digits_images("test", 16)
+    x, _ = digits.digits_images("test", 16)
     return x[:40]
 
 
@@ -207,7 +207,7 @@ def test_digits_inverse_aligned_and_direction():
     src, tgt = epoch(data.load("digits-inverse", 64, seed=3, drop_remainder=False))
     assert src.shape == (1437, 16, 16, 1)
     np.testing.assert_array_equal(tgt, -src)  # exactly, after shuffling
-    x, _ = images.digits_images("train")
+    x, _ = digits.digits_images("train")
     np.testing.assert_array_equal(np.sort(src.reshape(len(src), -1), axis=0), np.sort(x.reshape(len(x), -1), axis=0))
     s_ab, t_ab = next(iter(data.load("digits-inverse", 8, shuffle=False)))
     s_ba, t_ba = next(iter(data.load("digits-inverse", 8, shuffle=False, direction="BtoA")))
@@ -219,7 +219,7 @@ def test_digits_inverse_aligned_and_direction():
 
 def test_digits_edges_aligned():
     src, tgt = epoch(data.load("digits-edges", 50, split="test", seed=2))
-    np.testing.assert_array_equal(tgt, transforms.edge_map(src, threshold=paired.EDGE_THRESHOLD))
+    np.testing.assert_array_equal(tgt, transforms.edge_map(src, threshold=digits_paired.EDGE_THRESHOLD))
     assert set(np.unique(tgt)) == {-1.0, 1.0}
     # Edges lie where the digit changes: never in the flat background far from ink.
     near_ink = transforms.grey_dilation(src, 3) > -1.0
@@ -243,8 +243,8 @@ def test_paired_epoch_and_determinism():
 
 @pytest.mark.parametrize("name", UNPAIRED)
 def test_unpaired_digits_halves_are_disjoint(name):
-    a, b, ia, ib = unpaired.digits_unpaired_arrays(name, "train")
-    x, _ = images.digits_images("train")
+    a, b, ia, ib = digits_unpaired.digits_unpaired_arrays(name, "train")
+    x, _ = digits.digits_images("train")
     assert len(ia) + len(ib) == len(x) and not set(ia.tolist()) & set(ib.tolist())
     assert abs(len(ia) - len(ib)) <= 1
     raw_a = {r.tobytes() for r in x[ia]}
@@ -253,12 +253,12 @@ def test_unpaired_digits_halves_are_disjoint(name):
     if name == "digits-rotated":
         np.testing.assert_array_equal(b, transforms.rotate90(x[ib]))
     else:
-        np.testing.assert_array_equal(b, transforms.thicken(x[ib], unpaired.thicken_size(16)))
+        np.testing.assert_array_equal(b, transforms.thicken(x[ib], digits_unpaired.thicken_size(16)))
         assert np.all(b >= x[ib])
 
 
 def test_unpaired_epoch_draws_each_domain_independently():
-    a_all, b_all, ia, ib = unpaired.digits_unpaired_arrays("digits-rotated", "test")
+    a_all, b_all, ia, ib = digits_unpaired.digits_unpaired_arrays("digits-rotated", "test")
     ds = data.load("digits-rotated", 36, split="test", seed=4)
     assert int(ds.cardinality()) == max(len(ia), len(ib)) // 36
     a, b = epoch(data.load("digits-rotated", 1, split="test", seed=4))
@@ -279,8 +279,8 @@ def test_unpaired_epoch_draws_each_domain_independently():
 def test_digits_domains_content():
     x, d = domains.domains_arrays("test")
     assert np.bincount(d).tolist() == [120, 120, 120] and d.dtype == np.int32
-    raw, _ = images.digits_images("test")
-    parts = unpaired.disjoint_parts(raw, 3)
+    raw, _ = digits.digits_images("test")
+    parts = digits.disjoint_parts(raw, 3)
     np.testing.assert_array_equal(x[d == 0], raw[parts[0]])
     np.testing.assert_array_equal(x[d == 1], -raw[parts[1]])
     np.testing.assert_array_equal(x[d == 2], transforms.rotate90(raw[parts[2]]))
@@ -292,7 +292,7 @@ def test_digits_domains_content():
 
 def test_disjoint_parts_keeps_duplicates_together():
     x = np.array([[1], [2], [1], [3], [2], [4]])
-    parts = unpaired.disjoint_parts(x, 2)
+    parts = digits.disjoint_parts(x, 2)
     assert [p.tolist() for p in parts] == [[0, 2, 3], [1, 4, 5]]
 
 

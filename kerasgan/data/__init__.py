@@ -4,7 +4,20 @@
 ``(x, y)`` with ``with_labels=True``) for "points" and "image" sets,
 ``(source, target)`` for "paired" sets (pix2pix), ``(a, b)`` for "unpaired"
 sets (CycleGAN). ``digits-domains`` is a labelled image set whose labels are
-StarGAN domains (see :mod:`kerasgan.data.domains`).
+StarGAN domains (see :mod:`kerasgan.data.domains`). ``ground_truth(name)``
+gives the true translation of the synthetic digits sets, for metrics.
+
+Sources, by origin, each registering itself with :mod:`kerasgan.data.registry`:
+:mod:`~kerasgan.data.toy2d` (``ring8``, ``grid25``),
+:mod:`~kerasgan.data.digits` (``digits``),
+:mod:`~kerasgan.data.digits_paired` (``digits-edges``, ``digits-inverse``),
+:mod:`~kerasgan.data.digits_unpaired` (``digits-rotated``, ``digits-thick``),
+:mod:`~kerasgan.data.domains` (``digits-domains``),
+:mod:`~kerasgan.data.folder_images` (``folder:PATH``),
+:mod:`~kerasgan.data.folder_pairs` (``pairs:PATH``),
+:mod:`~kerasgan.data.folder_unpaired` (``unpaired:PATH``),
+:mod:`~kerasgan.data.tfds_cycle_gan` (``cycle_gan/<config>``) and
+:mod:`~kerasgan.data.tfds_source` (any other tensorflow_datasets name).
 
 Example:
     >>> from kerasgan import data
@@ -14,22 +27,43 @@ Example:
     >>> src, tgt = next(iter(data.load("digits-edges", 8)))
 """
 
-from kerasgan.data import toy2d, transforms
-from kerasgan.data.base import KINDS, DataError, DatasetNotPreparedError, DataSpec, UnknownDatasetError
+# Importing a source module registers it; the order of these lines is the order of available().
+from kerasgan.data import toy2d
+from kerasgan.data import digits, digits_paired, digits_unpaired, domains
+from kerasgan.data import folder_images, folder_pairs, folder_unpaired
+from kerasgan.data import tfds_cycle_gan, tfds_source
+from kerasgan.data import transforms
+from kerasgan.data.base import (
+    KINDS,
+    DataError,
+    DatasetNotPreparedError,
+    DataSpec,
+    DomainTruth,
+    TranslationTruth,
+    UnknownDatasetError,
+)
 from kerasgan.data.domains import DOMAINS
 from kerasgan.data.pipeline import check_labels
-from kerasgan.data.registry import NAMES, available, load, spec
+from kerasgan.data.registry import DataSource, available, ground_truth, load, register, spec
 from kerasgan.data.toy2d import TOY2D, GaussianMixture2D
+
+#: The built-in names (``...:PATH`` stands for any folder); :func:`available` also lists later registrations.
+NAMES = tuple(available())
 
 __all__ = [
     "load",
     "spec",
+    "ground_truth",
     "available",
+    "register",
+    "DataSource",
     "check_labels",
     "NAMES",
     "KINDS",
     "DOMAINS",
     "DataSpec",
+    "TranslationTruth",
+    "DomainTruth",
     "DataError",
     "UnknownDatasetError",
     "DatasetNotPreparedError",

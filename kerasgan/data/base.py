@@ -1,18 +1,21 @@
-"""Shared vocabulary of :mod:`kerasgan.data`: the data-set description and the errors.
+"""Shared vocabulary of :mod:`kerasgan.data`: the data-set description, the ground truths, the errors.
 
 Everything a caller may want to ``except`` or inspect lives here so that the
-source modules (``toy2d``, ``images``, ``tfds_source``) and the registry agree
-on one definition.
+source modules and the registry agree on one definition.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Literal, Optional, Tuple
+from typing import Dict, Literal, Optional, Tuple
+
+import numpy as np
 
 __all__ = [
     "KINDS",
     "DataSpec",
+    "TranslationTruth",
+    "DomainTruth",
     "DataError",
     "UnknownDatasetError",
     "DatasetNotPreparedError",
@@ -106,6 +109,51 @@ class DataSpec:
             False
         """
         return self.kind in ("paired", "unpaired")
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class TranslationTruth:
+    """The true translation of a synthetic two-sided set (see :func:`kerasgan.data.ground_truth`).
+
+    Attributes:
+        source: float32 ``(N, H, W, C)`` images in [-1, 1].
+        target: float32 ``(N, H, W, C)``: the true translation of each
+            source (for an unpaired set the a->b truth; b->a maps ``target``
+            back to ``source``).
+        description: One line saying what the truth is.
+
+    Example:
+        >>> t = TranslationTruth(np.zeros((1, 8, 8, 1)), np.zeros((1, 8, 8, 1)), "identity")
+        >>> t.target.shape
+        (1, 8, 8, 1)
+    """
+
+    source: np.ndarray
+    target: np.ndarray
+    description: str
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class DomainTruth:
+    """The true images of a synthetic multi-domain set in every domain (see :func:`kerasgan.data.ground_truth`).
+
+    Attributes:
+        source: float32 ``(N, H, W, C)`` images of the original domain, in [-1, 1].
+        targets: Domain index -> float32 ``(N, H, W, C)``: the true image of
+            each source in that domain, for every domain but the original.
+        domain_names: Domain names by index.
+        description: One line saying what the truth is.
+
+    Example:
+        >>> x = np.zeros((1, 8, 8, 1))
+        >>> DomainTruth(x, {1: -x}, ("original", "inverted"), "negative").domain_names[1]
+        'inverted'
+    """
+
+    source: np.ndarray
+    targets: Dict[int, np.ndarray]
+    domain_names: Tuple[str, ...]
+    description: str
 
 
 class DataError(ValueError):

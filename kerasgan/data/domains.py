@@ -15,6 +15,8 @@ It is a labelled image set (``DataSpec(kind="image", num_classes=3)``):
 ``load("digits-domains", with_labels=True)`` yields ``(image, domain)`` with
 int32 domains, exactly like ``load("digits", with_labels=True)`` yields digit
 classes for cGAN/ACGAN; without ``with_labels`` it yields the images alone.
+Its ground truth (:func:`kerasgan.data.ground_truth`) is every digit of a
+split in each domain.
 """
 
 from __future__ import annotations
@@ -24,22 +26,31 @@ from typing import Tuple
 import numpy as np
 import tensorflow as tf
 
-from kerasgan.data import images, pipeline, transforms
-from kerasgan.data.base import DataSpec
-from kerasgan.data.unpaired import disjoint_parts
+from kerasgan.data import digits, pipeline, registry, transforms
+from kerasgan.data.base import DataSpec, DomainTruth
 
-__all__ = ["DIGITS_DOMAINS", "DOMAINS", "domains_spec", "domains_arrays", "load_domains"]
+__all__ = [
+    "DIGITS_DOMAINS",
+    "DOMAINS",
+    "DOMAIN_TRANSFORMS",
+    "domains_spec",
+    "domains_arrays",
+    "domains_truth",
+    "load_domains",
+]
 
 #: Name of the multi-domain digits set.
 DIGITS_DOMAINS = "digits-domains"
 #: Domain names, by domain index.
 DOMAINS = ("original", "inverted", "rotated90")
 
-_DOMAIN_TRANSFORMS = (
+#: The transform that makes each domain from an original digit, by domain index.
+DOMAIN_TRANSFORMS = (
     lambda x: x,
     transforms.invert,
     lambda x: transforms.rotate90(x, 1),
 )
+_DOMAIN_TRANSFORMS = DOMAIN_TRANSFORMS  # the former private name, still imported by callers
 
 
 def domains_spec(image_size=None, channels=None) -> DataSpec:
@@ -52,7 +63,7 @@ def domains_spec(image_size=None, channels=None) -> DataSpec:
         >>> domains_spec().num_classes
         3
     """
-    shape = images.digits_spec(image_size, channels).shape
+    shape = digits.digits_spec(image_size, channels).shape
     return DataSpec(DIGITS_DOMAINS, "image", shape, len(DOMAINS))
 
 
@@ -75,13 +86,37 @@ def domains_arrays(split: str = "train", image_size=None, channels=None) -> Tupl
     """
     spec = domains_spec(image_size, channels)
     size, c = spec.shape[0], spec.shape[2]
-    x, _ = images.digits_images(split, size, 1)
-    parts = disjoint_parts(x, len(DOMAINS))
-    out = np.concatenate([fn(x[idx]) for fn, idx in zip(_DOMAIN_TRANSFORMS, parts)]).astype(np.float32)
+    x, _ = digits.digits_images(split, size, 1)
+    parts = digits.disjoint_parts(x, len(DOMAINS))
+    out = np.concatenate([fn(x[idx]) for fn, idx in zip(DOMAIN_TRANSFORMS, parts)]).astype(np.float32)
     labels = np.concatenate([np.full(len(idx), d, np.int32) for d, idx in enumerate(parts)])
     if c == 3:
         out = np.repeat(out, 3, axis=-1)
     return out, labels
+
+
+def domains_truth(name: str = DIGITS_DOMAINS, split: str = "test") -> DomainTruth:
+    """The ground truth of ``digits-domains``: every digit of ``split`` in every domain.
+
+    Args:
+        name: ``"digits-domains"``.
+        split: ``"test"`` (default), ``"train"`` or ``"all"``.
+
+    Returns:
+        :class:`kerasgan.data.DomainTruth`: ``source`` the 16x16x1 original
+        digits, ``targets[d]`` their image in domain ``d`` (1, 2) made by
+        :data:`DOMAIN_TRANSFORMS`, ``domain_names`` :data:`DOMAINS`.
+
+    Example:
+        >>> t = domains_truth()
+        >>> sorted(t.targets), t.domain_names[2]
+        ([1, 2], 'rotated90')
+    """
+    x, _ = digits.digits_images(split, digits.DIGITS_DEFAULT_SIZE, 1)
+    targets = {d: DOMAIN_TRANSFORMS[d](x) for d in range(1, len(DOMAINS))}
+    return DomainTruth(
+        x, targets, DOMAINS, "targets[d]: each original digit in domain d (1: its negative, 2: rotated 90 degrees)"
+    )
 
 
 def load_domains(
@@ -130,3 +165,14 @@ def load_domains(
         epoch_size=pipeline.check_epoch_size(epoch_size),
         drop_remainder=drop_remainder,
     )
+
+
+def _spec(name, image_size=None, channels=None, data_dir=None) -> DataSpec:
+    return domains_spec(image_size, channels)
+
+
+def _load(name, batch_size, *, data_dir, **options) -> tf.data.Dataset:
+    return load_domains(batch_size, **options)
+
+
+registry.register(registry.DataSource(_spec, _load, names=(DIGITS_DOMAINS,), ground_truth=domains_truth))

@@ -1,73 +1,164 @@
-"""Name resolution: ``load(name, ...)`` and ``spec(name, ...)`` for every data source.
+"""The one registry of data sources: ``spec(name)``, ``load(name)`` and ``ground_truth(name)``.
 
-Names, in resolution order:
+Every source module registers a :class:`DataSource` when it is imported
+(:mod:`kerasgan.data` imports the built-in ones). A source owns exact names
+(``"ring8"``), a prefix (``"folder:"``, the rest of the name is a path), a
+predicate (``cycle_gan/<config>``), or is the fallback (any other name is a
+tensorflow_datasets name). A name resolves in that order: exact names, then
+prefixes, then predicates, then the fallback.
 
-* ``ring8``, ``grid25`` -- 2-D Gaussian mixtures (:mod:`kerasgan.data.toy2d`);
-* ``digits`` -- scikit-learn handwritten digits (:mod:`kerasgan.data.images`);
-* ``digits-edges``, ``digits-inverse`` -- paired digits (:mod:`kerasgan.data.paired`);
-* ``digits-rotated``, ``digits-thick`` -- unpaired digits (:mod:`kerasgan.data.unpaired`);
-* ``digits-domains`` -- 3-domain digits for StarGAN (:mod:`kerasgan.data.domains`);
-* ``folder:PATH`` -- a directory of images (:mod:`kerasgan.data.images`);
-* ``pairs:PATH`` / ``pairs:DIR_A,DIR_B`` -- aligned image pairs (:mod:`kerasgan.data.paired`);
-* ``unpaired:DIR`` / ``unpaired:DIR_A,DIR_B`` -- two image domains (:mod:`kerasgan.data.unpaired`);
-* ``cycle_gan/<config>`` -- tfds CycleGAN sets, unpaired (:mod:`kerasgan.data.unpaired`);
-* anything else -- a tensorflow_datasets name (:mod:`kerasgan.data.tfds_source`).
+Adding a data set is one module that calls :func:`register`:
 
-What one element looks like follows ``spec(name).kind``: ``x`` / ``(x, y)``
-for "points" and "image", ``(source, target)`` for "paired", ``(a, b)`` for
-"unpaired".
+    >>> def my_spec(name, image_size=None, channels=None, data_dir=None):
+    ...     return DataSpec(name, "points", (2,), None)
+    >>> def my_load(name, batch_size, **options):
+    ...     ...
+    >>> register(DataSource(my_spec, my_load, names=("my-points",)))  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import numbers
-from typing import List
+from typing import Callable, List, Optional, Tuple
 
-import tensorflow as tf
-
-from kerasgan.data import domains, images, paired, pipeline, tfds_source, toy2d, unpaired
+from kerasgan.data import pipeline
 from kerasgan.data.base import DataSpec, UnknownDatasetError
 
-__all__ = ["NAMES", "FOLDER_PREFIX", "PAIRS_PREFIX", "UNPAIRED_PREFIX", "available", "load", "spec"]
+__all__ = ["DataSource", "register", "source_for", "available", "spec", "load", "ground_truth"]
 
-#: Prefix of folder data sets: ``"folder:/path/to/images"``.
-FOLDER_PREFIX = "folder:"
-#: Prefix of paired folder sets: ``"pairs:/path"`` or ``"pairs:/path/A,/path/B"``.
-PAIRS_PREFIX = "pairs:"
-#: Prefix of unpaired folder sets: ``"unpaired:/path"`` or ``"unpaired:/path/A,/path/B"``.
-UNPAIRED_PREFIX = "unpaired:"
-_PREFIXES = (FOLDER_PREFIX, PAIRS_PREFIX, UNPAIRED_PREFIX)
-#: Built-in names (``...:PATH`` stands for any folder).
-NAMES = (
-    "ring8",
-    "grid25",
-    "digits",
-    *paired.DIGITS_PAIRED,
-    *unpaired.DIGITS_UNPAIRED,
-    domains.DIGITS_DOMAINS,
-    FOLDER_PREFIX + "PATH",
-    PAIRS_PREFIX + "PATH",
-    UNPAIRED_PREFIX + "PATH",
-)
-_POINT_SETS = tuple(toy2d.TOY2D)
-_PAIRED_DIGITS = tuple(paired.DIGITS_PAIRED)
-_UNPAIRED_DIGITS = tuple(unpaired.DIGITS_UNPAIRED)
+
+@dataclasses.dataclass(frozen=True)
+class DataSource:
+    """One origin of data: how to describe and load the names it owns.
+
+    Exactly one of ``names``, ``prefix``, ``matches`` or ``fallback`` says
+    which names the source owns.
+
+    Attributes:
+        spec: ``spec(name, image_size=None, channels=None, data_dir=None)``
+            returning the :class:`DataSpec` (full name, prefix included).
+        load: ``load(name, batch_size, *, split, image_size, channels,
+            data_dir, shuffle, seed, with_labels, epoch_size, drop_remainder)``
+            (plus ``direction`` when ``directions`` is set) returning the
+            batched ``tf.data.Dataset``. ``batch_size``, ``seed`` and
+            ``epoch_size`` arrive validated.
+        names: Exact names owned, e.g. ``("ring8", "grid25")``.
+        prefix: A name prefix such as ``"folder:"``; shown as ``"folder:PATH"``.
+        matches: Predicate on the name, for families no prefix describes.
+        fallback: Owns every name no other source owns (tensorflow_datasets).
+        directions: ``load`` takes ``direction`` (``"AtoB"``/``"BtoA"``);
+            for other sources a ``direction`` is refused.
+        ground_truth: ``ground_truth(name, split)`` returning a
+            :class:`kerasgan.data.TranslationTruth` or
+            :class:`kerasgan.data.DomainTruth`, for sets whose true
+            translation is known; ``None`` otherwise.
+
+    Example:
+        >>> DataSource(lambda n, **kw: None, lambda n, b, **kw: None, prefix="csv:").listed
+        ('csv:PATH',)
+    """
+
+    spec: Callable[..., DataSpec]
+    load: Callable
+    names: Tuple[str, ...] = ()
+    prefix: Optional[str] = None
+    matches: Optional[Callable[[str], bool]] = None
+    fallback: bool = False
+    directions: bool = False
+    ground_truth: Optional[Callable] = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "names", tuple(self.names))
+        owners = [bool(self.names), self.prefix is not None, self.matches is not None, self.fallback]
+        if sum(owners) != 1:
+            raise ValueError("a DataSource owns names through exactly one of names, prefix, matches or fallback")
+
+    @property
+    def listed(self) -> Tuple[str, ...]:
+        """The names :func:`available` shows for this source (``"folder:PATH"`` for a prefix)."""
+        if self.prefix is not None:
+            return (self.prefix + "PATH",)
+        return self.names
+
+
+_SOURCES: List[DataSource] = []
+
+
+def register(source: DataSource) -> DataSource:
+    """Add a data source to the registry.
+
+    Args:
+        source: The :class:`DataSource`.
+
+    Returns:
+        ``source`` (so a module can keep it).
+
+    Raises:
+        ValueError: one of its names or its prefix is already owned, or a
+            second fallback is registered.
+
+    Example:
+        >>> register(DataSource(my_spec, my_load, names=("my-points",)))  # doctest: +SKIP
+    """
+    for other in _SOURCES:
+        clash = set(source.names) & set(other.names)
+        if source.prefix is not None and source.prefix == other.prefix:
+            clash.add(source.prefix)
+        if source.fallback and other.fallback:
+            clash.add("<fallback>")
+        if clash:
+            raise ValueError(f"data set name(s) already registered: {', '.join(sorted(clash))}")
+    _SOURCES.append(source)
+    return source
+
+
+def source_for(name: str) -> DataSource:
+    """The source that owns ``name``: exact names, then prefixes, then predicates, then the fallback.
+
+    Args:
+        name: A data-set name (stripped of surrounding blanks).
+
+    Returns:
+        The :class:`DataSource`.
+
+    Raises:
+        UnknownDatasetError: no source owns the name (only without a fallback).
+
+    Example:
+        >>> source_for("folder:/imgs").prefix
+        'folder:'
+    """
+    for source in _SOURCES:
+        if name in source.names:
+            return source
+    for source in _SOURCES:
+        if source.prefix is not None and name.startswith(source.prefix):
+            return source
+    for source in _SOURCES:
+        if source.matches is not None and source.matches(name):
+            return source
+    for source in _SOURCES:
+        if source.fallback:
+            return source
+    raise UnknownDatasetError(_unknown_message(name))
 
 
 def available() -> List[str]:
     """The built-in data-set names; any tensorflow_datasets name works too.
 
     Returns:
-        ``["ring8", "grid25", "digits", "digits-edges", "digits-inverse",
-        "digits-rotated", "digits-thick", "digits-domains", "folder:PATH",
-        "pairs:PATH", "unpaired:PATH"]``.
+        The registered names in registration order, a prefix source shown as
+        ``"PREFIX:PATH"``: ``["ring8", "grid25", "digits", "digits-edges",
+        "digits-inverse", "digits-rotated", "digits-thick", "digits-domains",
+        "folder:PATH", "pairs:PATH", "unpaired:PATH"]`` for the built-ins.
 
     Example:
         >>> available()[:3]
         ['ring8', 'grid25', 'digits']
     """
-    return list(NAMES)
+    return [listed for source in _SOURCES for listed in source.listed]
 
 
 def _check_name(name) -> str:
@@ -77,15 +168,18 @@ def _check_name(name) -> str:
 
 
 def _unknown_message(name: str, suggest: bool = True) -> str:
-    builtins = [n for n in NAMES if not n.startswith(_PREFIXES)]
+    names = available()
     msg = (
-        f"unknown data set {name!r}. Valid choices: {', '.join(NAMES)}, "
+        f"unknown data set {name!r}. Valid choices: {', '.join(names)}, "
         "or any tensorflow_datasets name (e.g. mnist, fashion_mnist, cifar10, celeb_a, "
         "cycle_gan/horse2zebra)."
     )
     if suggest:
-        prefixes = {p[:-1]: p + "PATH" for p in _PREFIXES}
-        pool = builtins + list(prefixes) + tfds_source.list_tfds_names()
+        from kerasgan.data import tfds_source
+
+        prefixes = {s.prefix[:-1]: s.prefix + "PATH" for s in _SOURCES if s.prefix is not None}
+        exact = [n for s in _SOURCES for n in s.names]
+        pool = exact + list(prefixes) + tfds_source.list_tfds_names()
         key = name.lower().split(":", 1)[0] if ":" in name else name.lower()
         close = difflib.get_close_matches(key, pool, n=3, cutoff=0.6)
         if close:
@@ -106,14 +200,6 @@ def _check_seed(seed) -> int:
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be an int >= 0, got {seed!r}")
     return int(seed)
-
-
-def _reject_image_args(name, image_size, channels):
-    if image_size is not None or channels is not None:
-        raise ValueError(
-            f"{name!r} is a 2-D point data set: image_size and channels do not apply "
-            f"(got image_size={image_size!r}, channels={channels!r}); leave them None"
-        )
 
 
 def spec(name: str, image_size=None, channels=None, data_dir=None) -> DataSpec:
@@ -152,30 +238,9 @@ def spec(name: str, image_size=None, channels=None, data_dir=None) -> DataSpec:
         DataSpec(name='digits-edges', kind='paired', shape=(16, 16, 1), num_classes=None, target_shape=(16, 16, 1))
     """
     name = _check_name(name)
-    if name in _POINT_SETS:
-        _reject_image_args(name, image_size, channels)
-        return toy2d.spec(name)
-    if name == "digits":
-        return images.digits_spec(image_size, channels)
-    if name in _PAIRED_DIGITS:
-        return paired.digits_pair_spec(name, image_size, channels)
-    if name in _UNPAIRED_DIGITS:
-        return unpaired.digits_unpaired_spec(name, image_size, channels)
-    if name == domains.DIGITS_DOMAINS:
-        return domains.domains_spec(image_size, channels)
-    if name.startswith(FOLDER_PREFIX):
-        return images.folder_spec(name[len(FOLDER_PREFIX):], image_size, channels, name=name)
-    if name.startswith(PAIRS_PREFIX):
-        return paired.pairs_spec(name[len(PAIRS_PREFIX):], image_size, channels, name=name)
-    if name.startswith(UNPAIRED_PREFIX):
-        return unpaired.unpaired_folder_spec(name[len(UNPAIRED_PREFIX):], image_size, channels, name=name)
-    # Validate size/channels before the (slower) tfds lookup.
-    pipeline.check_image_size(image_size)
-    pipeline.check_channels(channels)
+    source = source_for(name)
     try:
-        if unpaired.is_cycle_gan(name):
-            return unpaired.cycle_gan_spec(name, image_size, channels, data_dir)
-        return tfds_source.tfds_spec(name, image_size, channels, data_dir)
+        return source.spec(name, image_size=image_size, channels=channels, data_dir=data_dir)
     except UnknownDatasetError:
         raise UnknownDatasetError(_unknown_message(name)) from None
 
@@ -194,7 +259,7 @@ def load(
     epoch_size=None,
     drop_remainder: bool = True,
     direction=None,
-) -> tf.data.Dataset:
+):
     """Load a data set as a batched, shuffled, prefetched ``tf.data.Dataset``.
 
     Elements are float32 ``x`` or, with ``with_labels=True``, ``(x, y)`` with
@@ -263,50 +328,65 @@ def load(
     batch_size = pipeline.check_batch_size(batch_size)
     seed = _check_seed(seed)
     pipeline.check_epoch_size(epoch_size)
-    common = dict(
+    source = source_for(name)
+    options = dict(
+        split=split,
+        image_size=image_size,
+        channels=channels,
+        data_dir=data_dir,
         shuffle=bool(shuffle),
         seed=seed,
         with_labels=bool(with_labels),
         epoch_size=epoch_size,
         drop_remainder=bool(drop_remainder),
-        split=split,
     )
-    if name in _PAIRED_DIGITS:
-        return paired.load_digits_pairs(
-            name, batch_size, image_size=image_size, channels=channels, direction=direction, **common
-        )
-    if name.startswith(PAIRS_PREFIX):
-        return paired.load_pairs(
-            name[len(PAIRS_PREFIX):], batch_size, image_size=image_size, channels=channels,
-            direction=direction, name=name, **common
-        )
-    _reject_direction(name, direction)
-    if name in _POINT_SETS:
-        _reject_image_args(name, image_size, channels)
-        return toy2d.load(name, batch_size, **common)
-    pipeline.check_image_size(image_size)
-    pipeline.check_channels(channels)
-    if name == "digits":
-        return images.load_digits(batch_size, image_size=image_size, channels=channels, **common)
-    if name in _UNPAIRED_DIGITS:
-        return unpaired.load_digits_unpaired(name, batch_size, image_size=image_size, channels=channels, **common)
-    if name == domains.DIGITS_DOMAINS:
-        return domains.load_domains(batch_size, image_size=image_size, channels=channels, **common)
-    if name.startswith(FOLDER_PREFIX):
-        return images.load_folder(
-            name[len(FOLDER_PREFIX):], batch_size, image_size=image_size, channels=channels, name=name, **common
-        )
-    if name.startswith(UNPAIRED_PREFIX):
-        return unpaired.load_unpaired_folders(
-            name[len(UNPAIRED_PREFIX):], batch_size, image_size=image_size, channels=channels, name=name, **common
-        )
+    if source.directions:
+        options["direction"] = direction
+    else:
+        _reject_direction(name, direction)
     try:
-        if unpaired.is_cycle_gan(name):
-            return unpaired.load_cycle_gan(
-                name, batch_size, image_size=image_size, channels=channels, data_dir=data_dir, **common
-            )
-        return tfds_source.load_tfds(
-            name, batch_size, image_size=image_size, channels=channels, data_dir=data_dir, **common
-        )
+        return source.load(name, batch_size, **options)
     except UnknownDatasetError:
         raise UnknownDatasetError(_unknown_message(name)) from None
+
+
+def ground_truth(name: str, split: str = "test"):
+    """The true translation of a synthetic set's held-out images, for translation metrics.
+
+    For the paired and unpaired digits sets (``digits-edges``,
+    ``digits-inverse``, ``digits-rotated``, ``digits-thick``) every digit of
+    ``split`` is a source and its target is the set's transform of it (the
+    a->b truth of an unpaired set; b->a is target -> source). For
+    ``digits-domains`` the source is every digit of ``split`` in the
+    original domain, with its true image in each other domain. Images are
+    16x16x1 float32 in [-1, 1].
+
+    Args:
+        name: A synthetic digits set.
+        split: ``"test"`` (default, held out from training), ``"train"`` or
+            ``"all"``.
+
+    Returns:
+        :class:`kerasgan.data.TranslationTruth` (``source``, ``target``,
+        ``description``) or, for ``digits-domains``,
+        :class:`kerasgan.data.DomainTruth` (``source``, ``targets``,
+        ``domain_names``, ``description``).
+
+    Raises:
+        ValueError: the set has no known ground truth (folders, tfds sets,
+            image sets without a translation).
+
+    Example:
+        >>> truth = ground_truth("digits-inverse")
+        >>> bool((truth.target == -truth.source).all()), truth.source.shape
+        (True, (360, 16, 16, 1))
+    """
+    name = _check_name(name)
+    source = source_for(name)
+    if source.ground_truth is None:
+        known = ", ".join(n for s in _SOURCES if s.ground_truth is not None for n in s.listed)
+        raise ValueError(
+            f"data set {name!r} has no known ground truth: only the synthetic digits sets have "
+            f"a true translation ({known}); folders and tensorflow_datasets sets do not"
+        )
+    return source.ground_truth(name, split)

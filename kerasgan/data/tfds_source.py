@@ -7,7 +7,8 @@ explains what is missing and how to prepare it.
 
 Any tfds data set with an ``Image`` feature works: the feature named
 ``"image"`` is used (else the first top-level ``Image`` feature), and the
-``"label"`` ``ClassLabel`` feature provides labels when present.
+``"label"`` ``ClassLabel`` feature provides labels when present. This source
+is the registry's fallback: every name no other source owns is a tfds name.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Optional, Tuple
 
 import tensorflow as tf
 
-from kerasgan.data import pipeline
+from kerasgan.data import pipeline, registry
 from kerasgan.data.base import DataError, DatasetNotPreparedError, DataSpec, UnknownDatasetError
 
 __all__ = ["make_builder", "image_label_keys", "tfds_spec", "load_tfds", "list_tfds_names"]
@@ -296,3 +297,19 @@ def load_tfds(
         drop_remainder=drop_remainder,
         preprocess=preprocess,
     )
+
+
+def _spec(name, image_size=None, channels=None, data_dir=None) -> DataSpec:
+    # Validate size/channels before the (slower) tfds lookup.
+    pipeline.check_image_size(image_size)
+    pipeline.check_channels(channels)
+    return tfds_spec(name, image_size, channels, data_dir)
+
+
+def _load(name, batch_size, **options) -> tf.data.Dataset:
+    pipeline.check_image_size(options["image_size"])
+    pipeline.check_channels(options["channels"])
+    return load_tfds(name, batch_size, **options)
+
+
+registry.register(registry.DataSource(_spec, _load, fallback=True))

@@ -19,6 +19,10 @@ import dataclasses
 from typing import Dict, Tuple, Union
 
 import numpy as np
+import tensorflow as tf
+
+from kerasgan.data import pipeline, registry
+from kerasgan.data.base import DataSpec
 
 __all__ = ["GaussianMixture2D", "TOY2D", "DEFAULT_EPOCH_SIZE", "get"]
 
@@ -145,7 +149,7 @@ def get(name: str) -> GaussianMixture2D:
 _SPLIT_STREAM = {"train": 0, "test": 1, "all": 2}
 
 
-def spec(name: str):
+def spec(name: str) -> DataSpec:
     """Describe a 2-D benchmark without sampling it.
 
     Args:
@@ -159,8 +163,6 @@ def spec(name: str):
         >>> spec("grid25").num_classes
         25
     """
-    from kerasgan.data.base import DataSpec
-
     return DataSpec(name, "points", (2,), get(name).num_modes)
 
 
@@ -174,7 +176,7 @@ def load(
     with_labels: bool = False,
     epoch_size=None,
     drop_remainder: bool = True,
-):
+) -> tf.data.Dataset:
     """Build the batched ``tf.data`` pipeline of a 2-D benchmark.
 
     ``epoch_size`` points (default :data:`DEFAULT_EPOCH_SIZE`) are drawn once
@@ -200,10 +202,6 @@ def load(
         >>> next(iter(ds)).shape
         TensorShape([100, 2])
     """
-    import tensorflow as tf
-
-    from kerasgan.data import pipeline
-
     pipeline.check_split(split, tuple(_SPLIT_STREAM), name)
     n = pipeline.check_epoch_size(epoch_size) or DEFAULT_EPOCH_SIZE
     seq = np.random.SeedSequence([int(seed), _SPLIT_STREAM[split], 2024])
@@ -219,3 +217,24 @@ def load(
         epoch_size=None,  # the drawn sample already is one epoch
         drop_remainder=drop_remainder,
     )
+
+
+def _reject_image_args(name, image_size, channels):
+    if image_size is not None or channels is not None:
+        raise ValueError(
+            f"{name!r} is a 2-D point data set: image_size and channels do not apply "
+            f"(got image_size={image_size!r}, channels={channels!r}); leave them None"
+        )
+
+
+def _spec(name, image_size=None, channels=None, data_dir=None):
+    _reject_image_args(name, image_size, channels)
+    return spec(name)
+
+
+def _load(name, batch_size, *, image_size, channels, data_dir, **options):
+    _reject_image_args(name, image_size, channels)
+    return load(name, batch_size, **options)
+
+
+registry.register(registry.DataSource(_spec, _load, names=tuple(TOY2D)))

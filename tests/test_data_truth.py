@@ -1,0 +1,101 @@
+"""Tests for kerasgan.data.ground_truth and pinned batches of the digits-derived pipelines.
+
+The zoo's weights were trained on these batches and its translation metrics
+are measured against these truths, so both must not change.
+"""
+
+import hashlib
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from kerasgan import data
+from kerasgan.data import digits, digits_paired, domains, transforms
+
+TWO_SIDED = ["digits-edges", "digits-inverse", "digits-rotated", "digits-thick"]
+
+
+@pytest.fixture(scope="module")
+def test_digits():
+    x, _ = digits.digits_images("test", 16, 1)
+    return x
+
+
+@pytest.mark.parametrize("name", TWO_SIDED)
+def test_two_sided_truth_shapes(name, test_digits):
+    truth = data.ground_truth(name)
+    assert isinstance(truth, data.TranslationTruth)
+    for images in (truth.source, truth.target):
+        assert images.shape == (360, 16, 16, 1) and images.dtype == np.float32
+        assert images.min() >= -1.0 and images.max() <= 1.0
+    np.testing.assert_array_equal(truth.source, test_digits)
+    assert truth.description and "\n" not in truth.description
+    assert data.ground_truth(name, split="train").source.shape == (1437, 16, 16, 1)
+
+
+def test_truth_is_what_the_zoo_measures(test_digits):
+    # The arrays kerasgan/zoo/measure.py built before ground_truth existed.
+    edges = data.ground_truth("digits-edges")
+    source, target = digits_paired.digits_pair_arrays("digits-edges", "test")
+    assert edges.source.tobytes() == source.tobytes() and edges.target.tobytes() == target.tobytes()
+    rotated = data.ground_truth("digits-rotated")
+    assert rotated.target.tobytes() == transforms.rotate90(test_digits, 1).tobytes()
+    multi = data.ground_truth("digits-domains")
+    assert isinstance(multi, data.DomainTruth)
+    assert multi.source.tobytes() == test_digits.tobytes()
+    assert sorted(multi.targets) == [1, 2] and multi.domain_names == data.DOMAINS
+    for d, target in multi.targets.items():
+        assert target.tobytes() == domains._DOMAIN_TRANSFORMS[d](test_digits).tobytes()
+
+
+def test_truth_transforms(test_digits):
+    np.testing.assert_array_equal(data.ground_truth("digits-inverse").target, -test_digits)
+    np.testing.assert_array_equal(data.ground_truth("digits-thick").target, transforms.thicken(test_digits, 2))
+    np.testing.assert_array_equal(data.ground_truth("digits-domains").targets[1], -test_digits)
+
+
+@pytest.mark.parametrize("name", ["folder:/data/x", "pairs:/a,/b", "unpaired:/x", "cycle_gan/horse2zebra",
+                                  "mnist", "digits", "ring8"])
+def test_no_ground_truth(name):
+    with pytest.raises(ValueError, match=f"{name!r} has no known ground truth") as info:
+        data.ground_truth(name)
+    assert "digits-edges" in str(info.value) and "tensorflow_datasets" in str(info.value)
+
+
+def test_ground_truth_bad_split_and_name():
+    with pytest.raises(ValueError, match="split"):
+        data.ground_truth("digits-edges", split="val")
+    with pytest.raises(data.UnknownDatasetError):
+        data.ground_truth("")
+
+
+def _fingerprint(ds, batches=2, epochs=2):
+    """sha256 of the first batches of two epochs (floats rounded to 1e-5 against last-bit noise)."""
+    digest = hashlib.sha256()
+    for _ in range(epochs):
+        for i, element in enumerate(ds):
+            if i >= batches:
+                break
+            for t in tf.nest.flatten(element):
+                a = t.numpy()
+                a = np.round(a, 5) + 0.0 if a.dtype.kind == "f" else a
+                digest.update(a.dtype.str.encode() + repr(a.shape).encode() + a.tobytes())
+    return digest.hexdigest()[:16]
+
+
+# Measured on the pipelines the zoo weights were trained with.
+PINNED = [
+    ("ring8", 64, {"with_labels": True}, "33ca37ce88868e72"),
+    ("digits", 32, {"with_labels": True}, "003b9e5aeb31ad44"),
+    ("digits-edges", 16, {}, "2f9777d7b55b5eeb"),
+    ("digits-inverse", 16, {"direction": "BtoA", "seed": 3}, "ee6a83f586f03a35"),
+    ("digits-rotated", 16, {}, "5114310f42294a86"),
+    ("digits-thick", 16, {"split": "test"}, "f4348180692423ea"),
+    ("digits-domains", 32, {"with_labels": True}, "4c5459211ebf6849"),
+]
+
+
+@pytest.mark.parametrize("name,batch_size,kwargs,expected", PINNED, ids=[p[0] for p in PINNED])
+def test_batches_unchanged(name, batch_size, kwargs, expected):
+    assert _fingerprint(data.load(name, batch_size, **kwargs)) == expected

@@ -14,12 +14,15 @@ log-likelihood (:func:`parzen_log_likelihood`). All stream their samples in
 batches and keep float64 statistics; real-data statistics can be cached to
 ``.npz`` (:func:`reference_statistics`). Feature extractors: InceptionV3
 (:func:`inception_v3`), the shipped digits CNN (:func:`digits_extractor`), or
-any Keras model (:class:`KerasExtractor`). The formula-level functions
+any Keras model (:class:`KerasExtractor`). Each metric is a
+:class:`Metric` subclass listed in :data:`METRIC_CLASSES`
+(:mod:`kerasgan.metrics.registry`). The formula-level functions
 (:func:`frechet_distance`, :func:`kid_from_features`,
 :func:`inception_score_from_probs`, :func:`precision_recall_from_features`,
 :func:`parzen_from_arrays`) work on in-memory features.
 """
 
+from kerasgan.metrics.base import EvalContext, Metric
 from kerasgan.metrics.classifier import (
     ClassifierStats,
     class_histogram_from_probs,
@@ -31,22 +34,7 @@ from kerasgan.metrics.digits_classifier import (
     digits_extractor,
     load_digits_classifier,
 )
-from kerasgan.metrics.evaluation import (
-    DEFAULT_METRICS,
-    METRICS,
-    Evaluator,
-    UnknownMetricError,
-    class_mode_coverage,
-    evaluate,
-    fid,
-    inception_score,
-    kid,
-    parse_metrics,
-    parzen_log_likelihood,
-    precision_recall,
-    reference_statistics,
-    scalar_results,
-)
+from kerasgan.metrics.evaluation import Evaluator, evaluate, scalar_results
 from kerasgan.metrics.extractors import (
     FeatureExtractor,
     IdentityExtractor,
@@ -55,10 +43,26 @@ from kerasgan.metrics.extractors import (
     get_extractor,
     inception_v3,
 )
+from kerasgan.metrics.manifold import precision_recall_from_features
 from kerasgan.metrics.mmd import kid_from_features, mmd2_unbiased
 from kerasgan.metrics.modes2d import ModeCoverage, mode_coverage, mode_coverage_for
 from kerasgan.metrics.parzen import ParzenWindow, parzen_from_arrays
-from kerasgan.metrics.manifold import precision_recall_from_features
+from kerasgan.metrics.reference import reference_statistics
+from kerasgan.metrics.registry import (
+    DEFAULT_METRICS,
+    METRIC_CLASSES,
+    METRICS,
+    UnknownMetricError,
+    parse_metrics,
+)
+from kerasgan.metrics.shortcuts import (
+    class_mode_coverage,
+    fid,
+    inception_score,
+    kid,
+    parzen_log_likelihood,
+    precision_recall,
+)
 from kerasgan.metrics.stats import FeatureStats, frechet_distance
 
 __all__ = [
@@ -69,6 +73,9 @@ __all__ = [
     "parse_metrics",
     "scalar_results",
     "UnknownMetricError",
+    "Metric",
+    "EvalContext",
+    "METRIC_CLASSES",
     "fid",
     "kid",
     "inception_score",

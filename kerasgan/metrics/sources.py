@@ -11,7 +11,7 @@ from typing import Iterator, Optional
 
 import numpy as np
 
-__all__ = ["iter_batches", "is_generator_model", "chunk_seed", "DEFAULT_BATCH_SIZE"]
+__all__ = ["iter_batches", "is_generator_model", "chunk_seed", "prepend", "sample_shape", "DEFAULT_BATCH_SIZE"]
 
 #: Samples generated (or read) per batch.
 DEFAULT_BATCH_SIZE = 250
@@ -34,6 +34,33 @@ def is_generator_model(source) -> bool:
         inputs = getattr(source, "inputs", None)
         return bool(inputs) and len(inputs[0].shape) == 2
     return False
+
+
+def sample_shape(source) -> tuple:
+    """Shape of one sample of a generator model, without drawing a whole batch.
+
+    Reads the static output shape of ``source.generator`` (a kerasgan model)
+    or of ``source`` (a Keras generator) when it is fully known; otherwise
+    draws one sample (``generate(1, seed=0)``, or a zero latent).
+    """
+    if hasattr(source, "generator") and getattr(source.generator, "outputs", None):
+        shape = tuple(source.generator.outputs[0].shape[1:])
+        if all(d is not None for d in shape):
+            return shape
+    if hasattr(source, "generate"):
+        return tuple(np.asarray(source.generate(1, seed=0)).shape[1:])
+    shape = tuple(source.outputs[0].shape[1:])
+    if any(d is None for d in shape):
+        import tensorflow as tf
+
+        return tuple(np.asarray(source(tf.zeros((1, source.inputs[0].shape[-1])))).shape[1:])
+    return shape
+
+
+def prepend(first, rest) -> Iterator:
+    """Yields ``first``, then every item of ``rest`` (puts back a batch looked at in advance)."""
+    yield first
+    yield from rest
 
 
 def _element_to_x(element):

@@ -22,10 +22,11 @@ returns complex values (see :func:`trace_sqrt_product`).
 from __future__ import annotations
 
 import json
-import os
 from typing import Any, Dict, Optional
 
 import numpy as np
+
+from kerasgan.files import atomic_path
 
 __all__ = [
     "FeatureStats",
@@ -168,8 +169,8 @@ class FeatureStats:
 
         The file holds ``mean``, ``covariance`` (float64), ``num_samples``,
         optionally ``features`` (float32), and ``protocol`` (JSON text). It is
-        written to a temporary name and renamed, so a reader never sees a
-        partial file.
+        written atomically (:func:`kerasgan.files.atomic_path`), so a reader
+        never sees a partial file.
 
         Args:
             path: destination; ``.npz`` is appended if missing.
@@ -180,8 +181,6 @@ class FeatureStats:
         self._require()
         if not path.endswith(".npz"):
             path = path + ".npz"
-        folder = os.path.dirname(os.path.abspath(path))
-        os.makedirs(folder, exist_ok=True)
         arrays = {
             "mean": self._mean,
             "covariance": self.covariance if self.num_samples > 1 else np.zeros((self.dim, self.dim)),
@@ -191,9 +190,8 @@ class FeatureStats:
         }
         if self.keep_features:
             arrays["features"] = self.features
-        tmp = path + f".tmp{os.getpid()}.npz"
-        np.savez(tmp, **arrays)
-        os.replace(tmp, path)
+        with atomic_path(path) as tmp:
+            np.savez(tmp, **arrays)
         return path
 
     @classmethod

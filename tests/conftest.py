@@ -1,4 +1,11 @@
-"""Shared test set-up: quiet TensorFlow, two logical CPUs, policy hygiene."""
+"""Shared test set-up: quiet TensorFlow, two logical CPUs, policy hygiene, no silent skips.
+
+The two logical CPU devices that the MirroredStrategy tests need must exist
+before TensorFlow initialises its devices, so they are configured here, at
+collection time, before any test module imports kerasgan. If that fails the
+error is raised, not swallowed; and when ``CI`` is set, a skipped test marked
+``distributed`` fails the run.
+"""
 
 import os
 
@@ -8,15 +15,31 @@ import keras  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-# Two logical CPU devices let tests run a real MirroredStrategy; this must
-# happen before TensorFlow initialises its devices, i.e. at collection time.
 _cpus = tf.config.list_physical_devices("CPU")
-try:
+if len(tf.config.list_logical_devices("CPU")) < 2:
     tf.config.set_logical_device_configuration(
         _cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2
     )
-except RuntimeError:  # devices already initialised by an earlier import
-    pass
+
+_skipped_distributed = []
+
+
+def pytest_runtest_logreport(report):
+    """Records skipped distribution tests (a skip there means untested MirroredStrategy)."""
+    if report.skipped and "distributed" in getattr(report, "keywords", {}):
+        _skipped_distributed.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fails a CI run in which a distribution test was skipped."""
+    if _skipped_distributed and os.environ.get("CI"):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                "FAILED: distribution tests were skipped under CI: " + ", ".join(_skipped_distributed),
+                red=True,
+            )
+        session.exitstatus = 1
 
 
 @pytest.fixture

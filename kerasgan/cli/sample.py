@@ -120,7 +120,7 @@ def _input_images(args, model, conditions):
     import numpy as np
 
     from kerasgan import data
-    from kerasgan.data import images as image_files
+    from kerasgan.data import folders as image_files
 
     if not os.path.isdir(args.input):
         raise CLIError(f"--input folder {args.input!r} not found (or not a folder).")

@@ -22,7 +22,7 @@ from kerasgan import callbacks, core, data, families, layers, metrics, nets  # n
 from kerasgan.core import GAN  # noqa: E402
 
 # Every registered family class as ``kerasgan.<ClassName>`` (kerasgan.WGANGP ...).
-globals().update({cls.__name__: cls for cls in families.classes().values()})
+globals().update({cls.__name__: cls for cls in families.classes(load_entry_points=False).values()})
 
 def _load_preset(cls, preset, load_weights=True, compile=True):
     from kerasgan.zoo.models import from_preset
@@ -41,7 +41,7 @@ core.presets.set_preset_hooks(_load_preset, _save_preset)
 
 __version__ = "0.1.0"
 
-__all__ = sorted({cls.__name__ for cls in families.classes().values()}) + [
+__all__ = sorted({cls.__name__ for cls in families.classes(load_entry_points=False).values()}) + [
     "GAN", "callbacks", "core", "data", "export", "families", "layers", "metrics", "nets",
     "serving", "zoo",
 ]

@@ -15,11 +15,16 @@ import keras  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-_cpus = tf.config.list_physical_devices("CPU")
-if len(tf.config.list_logical_devices("CPU")) < 2:
+try:
     tf.config.set_logical_device_configuration(
-        _cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2
+        tf.config.list_physical_devices("CPU")[0], [tf.config.LogicalDeviceConfiguration()] * 2
     )
+except RuntimeError as error:  # pragma: no cover - only when a plugin initialised TF first
+    raise RuntimeError(
+        "TensorFlow's devices were initialised before tests/conftest.py could create two "
+        "logical CPUs for the MirroredStrategy tests; do not import code that runs TensorFlow "
+        f"ops from a pytest plugin ({error})."
+    ) from error
 
 _skipped_distributed = []
 

@@ -201,9 +201,15 @@ def name_of(model_or_class):
     return None
 
 
-def classes():
-    """``{name: class}`` of every registered family."""
-    _load_entry_points()
+def classes(load_entry_points=True):
+    """``{name: class}`` of every registered family.
+
+    Args:
+        load_entry_points: first import the families of installed packages
+            (``False``: only those registered so far).
+    """
+    if load_entry_points:
+        _load_entry_points()
     return dict(_REGISTRY)
 
 

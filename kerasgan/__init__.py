@@ -9,7 +9,16 @@ Example:
     >>> samples = model.generate(2500, seed=0)
 """
 
-import keras as _keras
+import os as _os
+import sys as _sys
+
+# TensorFlow's C++ start-up lines (CUDA probing on CPU machines, CPU feature
+# notes) are not actionable; hide INFO and WARNING logs unless the user chose
+# a level (TF_CPP_MIN_LOG_LEVEL=0 shows them again). Errors are still shown.
+if "tensorflow" not in _sys.modules:
+    _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras as _keras  # noqa: E402
 
 if _keras.backend.backend() != "tensorflow":
     raise ImportError(

@@ -125,6 +125,11 @@ class AdversarialModel(FamilyContract, keras.Model):
         use_ema=True, ema_momentum=0.999))``: an averaged generator, which
         oscillates less around the modes than the last iterate).
         """
+        import tensorflow as tf  # only to recognise a tf.data input
+
+        x = args[0] if args else kwargs.get("x")
+        if isinstance(x, tf.data.Dataset):
+            kwargs.setdefault("shuffle", False)  # ignored for datasets; Keras warns otherwise
         history = super().fit(*args, **kwargs)
         self.finalize_variable_values()
         return history

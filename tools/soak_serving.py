@@ -82,6 +82,24 @@ def start_server(base):
     return process, rest, target
 
 
+def _timed(call):
+    began = time.perf_counter()
+    call()
+    return (time.perf_counter() - began) * 1000
+
+
+def model_alone_ms(base, runs=100):
+    """Median ms of the ``generate`` signature on one seed, loaded in this process (no serving)."""
+    import tensorflow as tf
+
+    folder = os.path.join(base, MODEL)
+    version = max(int(v) for v in os.listdir(folder) if v.isdigit())
+    generate = tf.saved_model.load(os.path.join(folder, str(version))).signatures["generate"]
+    seed = tf.constant([7], tf.int64)
+    generate(seed=seed)
+    return statistics.median(_timed(lambda: generate(seed=seed)) for _ in range(runs))
+
+
 def rss_mib(pid):
     """Resident memory of process ``pid`` in MiB (Linux ``/proc``)."""
     with open(f"/proc/{pid}/status", encoding="ascii") as f:
@@ -375,11 +393,16 @@ def main():
                     response = http.post(f"/v1/models/{MODEL}:predict", content=body)
                     times.append((time.perf_counter() - began) * 1000)
                     assert response.status_code == 200, response.text
+                status = [_timed(lambda: http.get(f"/v1/models/{MODEL}"))
+                          for _ in range(args.latency_requests)]
             times = times[10:]  # the first requests warm the connection and the model up
             median, p90 = statistics.median(times), np.percentile(times, 90)
             checks.report(median < 5.0, "latency", f"{len(times)} keep-alive REST requests of "
                           f"one seed: median {median:.2f} ms, p90 {p90:.2f} ms (target < 5 ms; "
                           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f})")
+            print(f"          of which HTTP (status request, no model): median "
+                  f"{statistics.median(status):.2f} ms; the model alone in this process: "
+                  f"median {model_alone_ms(base):.2f} ms", flush=True)
 
             before = rss_mib(process.pid)
             options = [("grpc.max_send_message_length", 200 << 20)]

@@ -53,29 +53,42 @@ def _positive_seconds(text):
 
 
 def _add_limits(p):
-    """The flags of :class:`~kerasgan.serving.limits.ServingLimits` and load retries."""
+    """The flags of :class:`~kerasgan.serving.limits.ServingLimits` and of load retries."""
+    from kerasgan.serving.limits import (
+        LOAD_RETRY_SECONDS,
+        MAX_LOAD_RETRIES,
+        MIB,
+        ServingLimits,
+    )
+
+    d = ServingLimits()
     g = p.add_argument_group("limits (a request over one is refused before the work is done)")
-    g.add_argument("--max-request-bytes", type=_positive_int, default=16 << 20, metavar="N",
-                   help="largest REST body / gRPC message, and largest tensor a gRPC request "
-                   "may declare (16 MiB; 413 / RESOURCE_EXHAUSTED)")
-    g.add_argument("--max-response-bytes", type=_positive_int, default=64 << 20, metavar="N",
-                   help="largest output tensors of one request, estimated before the model "
-                   "runs (64 MiB; 413 / RESOURCE_EXHAUSTED)")
-    g.add_argument("--max-batch-rows", type=_positive_int, default=1000, metavar="N",
-                   help="most rows in one request (1000; 400 / INVALID_ARGUMENT)")
-    g.add_argument("--request-timeout-ms", type=_positive_int, default=30_000, metavar="MS",
-                   help="time to receive and answer a request, as TF Serving's "
-                   "--rest_api_timeout_in_ms (30000; 408 for a body, 504 / "
+    g.add_argument("--max-request-bytes", type=_positive_int, default=d.max_request_bytes,
+                   metavar="N", help="largest REST body / gRPC message, and largest tensor a "
+                   f"gRPC request may declare ({d.max_request_bytes // MIB} MiB; 413 / "
+                   "RESOURCE_EXHAUSTED)")
+    g.add_argument("--max-response-bytes", type=_positive_int, default=d.max_response_bytes,
+                   metavar="N", help="largest output tensors of one request, estimated before "
+                   f"the model runs ({d.max_response_bytes // MIB} MiB; 413 / RESOURCE_EXHAUSTED)")
+    g.add_argument("--max-batch-rows", type=_positive_int, default=d.max_batch_rows, metavar="N",
+                   help=f"most rows in one request ({d.max_batch_rows}; 400 / INVALID_ARGUMENT)")
+    g.add_argument("--request-timeout-ms", type=_positive_int, default=d.request_timeout_ms,
+                   metavar="MS", help="time to receive and answer a request, as TF Serving's "
+                   f"--rest_api_timeout_in_ms ({d.request_timeout_ms}; 408 for a body, 504 / "
                    "DEADLINE_EXCEEDED for a model run)")
-    g.add_argument("--header-timeout-seconds", type=_positive_seconds, default=10.0,
-                   metavar="S", help="time a REST client has to send its headers (10)")
-    g.add_argument("--idle-timeout-seconds", type=_positive_seconds, default=5.0, metavar="S",
-                   help="idle keep-alive REST connections close after this (5)")
-    g.add_argument("--max-load-retries", type=_count, default=5, metavar="N",
+    g.add_argument("--header-timeout-seconds", type=_positive_seconds,
+                   default=d.header_timeout_seconds, metavar="S",
+                   help=f"time a REST client has to send its headers ({d.header_timeout_seconds:g})")
+    g.add_argument("--idle-timeout-seconds", type=_positive_seconds,
+                   default=d.idle_timeout_seconds, metavar="S",
+                   help="idle keep-alive REST connections close after this "
+                   f"({d.idle_timeout_seconds:g})")
+    r = p.add_argument_group("failed loads")
+    r.add_argument("--max-load-retries", type=_count, default=MAX_LOAD_RETRIES, metavar="N",
                    help="retries of a failed model load, as TF Serving's "
-                   "--max_num_load_retries (5); a changed file retries at once")
-    g.add_argument("--load-retry-seconds", type=_seconds, default=60.0, metavar="S",
-                   help="seconds between load retries (60)")
+                   f"--max_num_load_retries ({MAX_LOAD_RETRIES}); a changed file retries at once")
+    r.add_argument("--load-retry-seconds", type=_seconds, default=LOAD_RETRY_SECONDS,
+                   metavar="S", help=f"seconds between load retries ({LOAD_RETRY_SECONDS:g})")
 
 
 def register(subparsers):

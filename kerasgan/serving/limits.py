@@ -13,6 +13,9 @@ import time
 from kerasgan.serving.errors import ServingError
 
 MIB = 1 << 20
+#: TF Serving's ``--max_num_load_retries`` and ``--load_retry_interval_micros`` defaults.
+MAX_LOAD_RETRIES = 5
+LOAD_RETRY_SECONDS = 60.0
 
 
 @dataclasses.dataclass(frozen=True)

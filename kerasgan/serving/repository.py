@@ -10,6 +10,7 @@ import time
 
 from kerasgan.serving import config as config_lib
 from kerasgan.serving.errors import ServingError, not_found
+from kerasgan.serving.limits import LOAD_RETRY_SECONDS, MAX_LOAD_RETRIES
 from kerasgan.serving.servable import Servable
 
 log = logging.getLogger("kerasgan.serving")
@@ -78,7 +79,8 @@ class ModelRepository:
     """
 
     def __init__(self, base, model_config_file=None, poll_seconds=2.0, batching=None,
-                 limits=None, max_load_retries=5, load_retry_seconds=60.0):
+                 limits=None, max_load_retries=MAX_LOAD_RETRIES,
+                 load_retry_seconds=LOAD_RETRY_SECONDS):
         if max_load_retries < 0 or load_retry_seconds < 0:
             raise ValueError("max_load_retries and load_retry_seconds must be >= 0")
         self.base = base

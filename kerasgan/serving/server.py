@@ -10,7 +10,7 @@ import time
 
 from kerasgan.serving import config as config_lib
 from kerasgan.serving.batching import BatchingOptions, read_batching_parameters
-from kerasgan.serving.limits import ServingLimits
+from kerasgan.serving.limits import LOAD_RETRY_SECONDS, MAX_LOAD_RETRIES, ServingLimits
 from kerasgan.serving.repository import ModelRepository
 
 log = logging.getLogger("kerasgan.serving")
@@ -60,8 +60,8 @@ class ModelServer:
 
     def __init__(self, base, rest_port=0, grpc_port=0, host="127.0.0.1", model_config_file=None,
                  poll_seconds=2.0, enable_batching=False, batching_parameters_file=None,
-                 batching_options=None, limits=None, max_load_retries=5,
-                 load_retry_seconds=60.0):
+                 batching_options=None, limits=None, max_load_retries=MAX_LOAD_RETRIES,
+                 load_retry_seconds=LOAD_RETRY_SECONDS):
         if not os.path.isdir(base):
             raise FileNotFoundError(f"model folder {base!r} not found (or not a folder).")
         if model_config_file and not os.path.isfile(model_config_file):

@@ -654,6 +654,8 @@ def test_cli_serve_user_errors(tmp_path, capsys):
     assert "no models" in capsys.readouterr().err
     assert main(["serve", str(tmp_path), "--rest-port", "99999"]) == 2
     assert "port" in capsys.readouterr().err
+    assert main(["serve", str(tmp_path), "--max-batch-rows", "0"]) == 2
+    assert "expected an integer >= 1" in capsys.readouterr().err
 
 
 def test_cli_container_base_rewrites_models_config(base, tmp_path, capsys):
@@ -671,7 +673,7 @@ def test_cli_serve_runs_until_sigterm(base, tmp_path):
                TF_CPP_MIN_LOG_LEVEL="3")
     process = subprocess.Popen(
         [sys.executable, "-m", "kerasgan", "serve", str(repo), "--rest-port", "0",
-         "--grpc-port", "0", "--poll-seconds", "0.5"],
+         "--grpc-port", "0", "--poll-seconds", "0.5", "--max-batch-rows", "2"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )
     try:
@@ -686,8 +688,12 @@ def test_cli_serve_runs_until_sigterm(base, tmp_path):
             url = match.group(1) if match else None
         assert url, "".join(lines)
         assert any("noise: v1 AVAILABLE" in line for line in lines)
+        assert any("2 rows" in line and "--max-batch-rows" in line for line in lines)
         status = httpx.get(f"{url}/v1/models/noise", timeout=30).json()
         assert status["model_version_status"][0]["state"] == "AVAILABLE"
+        rows = httpx.post(f"{url}/v1/models/noise:predict", timeout=30,
+                          json={"instances": [[0.0] * LATENT] * 3})
+        assert rows.status_code == 400 and "--max-batch-rows" in rows.json()["error"]
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
         assert "stopped" in process.stdout.read()

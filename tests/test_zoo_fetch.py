@@ -23,8 +23,13 @@ SHA = hashlib.sha256(PAYLOAD).hexdigest()
 FILE = "w.weights.h5"
 
 
+#: What the "endless" handler would send at most: far more than any client should read.
+ENDLESS_BYTES = 256 << 20
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     requests: ClassVar[list] = []  # paths asked for, in order
+    streamed: ClassVar[list] = []  # bytes the "endless" handler got out before the client left
 
     def log_message(self, *args):  # keep test output quiet
         pass
@@ -34,6 +39,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         _Handler.requests.append(self.path)
         if kind in ("404", "500"):
             self.send_error(int(kind))
+            return
+        if kind in ("endless", "huge"):
+            self._stream(announce=kind == "huge")
             return
         if kind == "slow":
             time.sleep(2)
@@ -49,6 +57,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
             pass
+
+
+    def _stream(self, announce):
+        """Zeros up to :data:`ENDLESS_BYTES` (announced as 10 GB, or not announced at all)."""
+        self.send_response(200)
+        if announce:
+            self.send_header("Content-Length", str(10 << 30))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        block, sent = bytes(1 << 16), 0
+        try:
+            while sent < ENDLESS_BYTES:
+                self.wfile.write(block)
+                sent += len(block)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        _Handler.streamed.append(sent)
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +165,21 @@ def test_server_failures_leave_no_file(server, home, kind, expected):
     message = str(error.value)
     assert expected in message and url in message and "Fix:" in message
     assert _cache_files(home) == []
+
+
+@pytest.mark.parametrize("kind, expected", [("huge", "it announces 10737418240 bytes"),
+                                            ("endless", "stopped reading at 40001 bytes")])
+def test_oversize_download_stops_at_expected_size(server, home, kind, expected):
+    _Handler.streamed.clear()
+    with pytest.raises(WeightsError) as error:
+        _fetch(f"{server}/{kind}/{FILE}")
+    assert expected in str(error.value) and f"expected {len(PAYLOAD)} bytes" in str(error.value)
+    assert _cache_files(home) == []
+    deadline = time.monotonic() + 10
+    while not _Handler.streamed and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The client hung up early: the server got out at most what the socket buffers hold.
+    assert _Handler.streamed and _Handler.streamed[0] < ENDLESS_BYTES // 4
 
 
 def test_no_network_and_timeout_leave_no_file(server, home):

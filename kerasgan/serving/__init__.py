@@ -2,7 +2,8 @@
 
 * :class:`ModelServer` (and ``kerasgan serve BASE``): TF Serving's REST and gRPC
   APIs over a model folder, with version policies, labels, hot reload, warmup
-  and request batching; no Docker needed.
+  and request batching; no Docker needed. :class:`ServingLimits` bounds what
+  one request may cost (size, rows, time).
 * :class:`ServingClient` (REST) and :class:`GrpcServingClient` (gRPC): predict,
   generate, translate, status and metadata against it or the official server.
 * :func:`write_models_config`: rewrite ``models.config`` base paths for a container.
@@ -19,8 +20,9 @@ import importlib
 
 _EXPORTS = {
     "ModelServer": "kerasgan.serving.server",
-    "ServingClient": "kerasgan.serving.client",
-    "GrpcServingClient": "kerasgan.serving.client",
+    "ServingClient": "kerasgan.serving.rest_client",
+    "GrpcServingClient": "kerasgan.serving.grpc_client",
+    "ServingLimits": "kerasgan.serving.limits",
     "ServingError": "kerasgan.serving.errors",
     "ModelRepository": "kerasgan.serving.repository",
     "BatchingOptions": "kerasgan.serving.batching",
@@ -31,7 +33,8 @@ _EXPORTS = {
 
 __all__ = [
     "BatchingOptions", "GrpcServingClient", "ModelRepository", "ModelServer", "ServingClient",
-    "ServingError", "read_batching_parameters", "read_model_config", "write_models_config",
+    "ServingError", "ServingLimits", "read_batching_parameters", "read_model_config",
+    "write_models_config",
 ]
 
 

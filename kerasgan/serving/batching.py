@@ -18,7 +18,8 @@ import time
 
 import numpy as np
 
-from kerasgan.serving.errors import ServingError
+from kerasgan.serving.errors import ServingError, invalid
+from kerasgan.serving.limits import timed_out
 
 log = logging.getLogger("kerasgan.serving")
 
@@ -146,10 +147,10 @@ def read_batching_parameters(path):
 
 
 class _Task:
-    __slots__ = ("arrived", "done", "error", "inputs", "key", "result", "rows")
+    __slots__ = ("arrived", "deadline", "done", "error", "inputs", "key", "result", "rows")
 
-    def __init__(self, inputs, rows):
-        self.inputs, self.rows = inputs, rows
+    def __init__(self, inputs, rows, deadline=None):
+        self.inputs, self.rows, self.deadline = inputs, rows, deadline
         self.key = tuple(sorted((k, v.dtype.str, v.shape[1:]) for k, v in inputs.items()))
         self.arrived = time.monotonic()
         self.done = threading.Event()
@@ -185,24 +186,31 @@ class Batcher:
         self.batches_run = 0
         self.rows_run = 0
 
-    def submit(self, inputs):
+    def submit(self, inputs, deadline=None):
         """Runs ``inputs`` as part of a batch; blocks until its own outputs are ready.
 
         Args:
             inputs: dict of arrays that share their first dimension.
+            deadline: ``time.monotonic()`` after which the request is dropped
+                unrun (None: no deadline).
 
         Returns:
             dict of output arrays with this request's rows only.
 
         Raises:
-            ServingError: 503 when the queue is full, or whatever the run raised.
+            ServingError: 400 for more rows than ``max_batch_size`` (as TF
+                Serving's batch scheduler), 503 when the queue is full, 504 past
+                the deadline, or whatever the run raised.
         """
         rows = {int(v.shape[0]) if v.ndim else -1 for v in inputs.values()}
         if len(rows) != 1 or -1 in rows:
             return self._run(inputs)  # no common batch dimension: nothing to merge
-        task = _Task(inputs, rows.pop())
+        task = _Task(inputs, rows.pop(), deadline)
         if task.rows > self.options.max_batch_size:
-            return self._run(inputs)
+            raise invalid(
+                f"Task size {task.rows} is larger than maximum input batch size "
+                f"{self.options.max_batch_size} (max_batch_size of the batching parameters); "
+                "split the request")
         with self._cond:
             if self._closed:
                 return self._run(inputs)
@@ -215,7 +223,13 @@ class Batcher:
             self._queue.append(task)
             self._queued_rows += task.rows
             self._cond.notify_all()
-        task.done.wait()
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not task.done.wait(wait):
+            with self._cond:
+                if task in self._queue:  # still waiting for a batch: drop it unrun
+                    self._queue.remove(task)
+                    self._queued_rows -= task.rows
+            raise timed_out("batched model run")
         if task.error is not None:
             raise task.error
         return task.result
@@ -246,7 +260,15 @@ class Batcher:
         return total
 
     def _take(self):
-        """Pops the oldest task and the queued tasks that fit with it."""
+        """Pops the oldest task and the queued tasks that fit with it (expired ones are dropped)."""
+        now = time.monotonic()
+        for task in [t for t in self._queue if t.deadline is not None and t.deadline <= now]:
+            self._queue.remove(task)
+            self._queued_rows -= task.rows
+            task.error = timed_out("batched model run")
+            task.done.set()
+        if not self._queue:
+            return []
         first = self._queue[0]
         batch, rest, total = [], collections.deque(), 0
         for task in self._queue:
@@ -272,12 +294,14 @@ class Batcher:
                 deadline = self._queue[0].arrived + timeout
                 while (
                     not self._closed
+                    and self._queue  # a caller past its deadline may have left
                     and self._ready_rows() < self.options.max_batch_size
                     and (left := deadline - time.monotonic()) > 0
                 ):
                     self._cond.wait(left)
                 batch = self._take()
-            self._execute(batch)
+            if batch:
+                self._execute(batch)
 
     def _padded_size(self, rows):
         for size in self.options.allowed_batch_sizes:

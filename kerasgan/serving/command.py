@@ -25,6 +25,72 @@ def _seconds(text):
     return value
 
 
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value
+
+
+def _count(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _positive_seconds(text):
+    value = _seconds(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected seconds > 0, got {text!r}")
+    return value
+
+
+def _add_limits(p):
+    """The flags of :class:`~kerasgan.serving.limits.ServingLimits` and of load retries."""
+    from kerasgan.serving.limits import (
+        LOAD_RETRY_SECONDS,
+        MAX_LOAD_RETRIES,
+        MIB,
+        ServingLimits,
+    )
+
+    d = ServingLimits()
+    g = p.add_argument_group("limits (a request over one is refused before the work is done)")
+    g.add_argument("--max-request-bytes", type=_positive_int, default=d.max_request_bytes,
+                   metavar="N", help="largest REST body / gRPC message, and largest tensor a "
+                   f"gRPC request may declare ({d.max_request_bytes // MIB} MiB; 413 / "
+                   "RESOURCE_EXHAUSTED)")
+    g.add_argument("--max-response-bytes", type=_positive_int, default=d.max_response_bytes,
+                   metavar="N", help="largest output tensors of one request, estimated before "
+                   f"the model runs ({d.max_response_bytes // MIB} MiB; 413 / RESOURCE_EXHAUSTED)")
+    g.add_argument("--max-batch-rows", type=_positive_int, default=d.max_batch_rows, metavar="N",
+                   help=f"most rows in one request ({d.max_batch_rows}; 400 / INVALID_ARGUMENT)")
+    g.add_argument("--request-timeout-ms", type=_positive_int, default=d.request_timeout_ms,
+                   metavar="MS", help="time to receive and answer a request, as TF Serving's "
+                   f"--rest_api_timeout_in_ms ({d.request_timeout_ms}; 408 for a body, 504 / "
+                   "DEADLINE_EXCEEDED for a model run)")
+    g.add_argument("--header-timeout-seconds", type=_positive_seconds,
+                   default=d.header_timeout_seconds, metavar="S",
+                   help=f"time a REST client has to send its headers ({d.header_timeout_seconds:g})")
+    g.add_argument("--idle-timeout-seconds", type=_positive_seconds,
+                   default=d.idle_timeout_seconds, metavar="S",
+                   help="idle keep-alive REST connections close after this "
+                   f"({d.idle_timeout_seconds:g})")
+    r = p.add_argument_group("failed loads")
+    r.add_argument("--max-load-retries", type=_count, default=MAX_LOAD_RETRIES, metavar="N",
+                   help="retries of a failed model load, as TF Serving's "
+                   f"--max_num_load_retries ({MAX_LOAD_RETRIES}); a changed file retries at once")
+    r.add_argument("--load-retry-seconds", type=_seconds, default=LOAD_RETRY_SECONDS,
+                   metavar="S", help=f"seconds between load retries ({LOAD_RETRY_SECONDS:g})")
+
+
 def register(subparsers):
     """Registers ``kerasgan serve`` on the CLI's subparsers (imports nothing heavy)."""
     p = subparsers.add_parser(
@@ -54,6 +120,7 @@ def register(subparsers):
     p.add_argument("--container-base", metavar="PATH", default=None,
                    help="do not serve: rewrite BASE/models.config with base paths under PATH "
                    "(e.g. /models) for the tensorflow/serving Docker image, then exit")
+    _add_limits(p)
     p.set_defaults(handler=_cmd_serve)
 
 
@@ -76,6 +143,7 @@ def _cmd_serve(args):
         if path is not None and not os.path.isfile(path):
             raise CLIError(f"{flag} {path!r}: file not found.")
     from kerasgan.serving.config import model_entries
+    from kerasgan.serving.limits import ServingLimits
     from kerasgan.serving.server import ModelServer
 
     entries = model_entries(args.base, args.model_config_file)
@@ -90,6 +158,12 @@ def _cmd_serve(args):
         model_config_file=args.model_config_file, poll_seconds=args.poll_seconds,
         enable_batching=args.enable_batching,
         batching_parameters_file=args.batching_parameters_file,
+        limits=ServingLimits(
+            max_request_bytes=args.max_request_bytes, max_response_bytes=args.max_response_bytes,
+            max_batch_rows=args.max_batch_rows, request_timeout_ms=args.request_timeout_ms,
+            header_timeout_seconds=args.header_timeout_seconds,
+            idle_timeout_seconds=args.idle_timeout_seconds),
+        max_load_retries=args.max_load_retries, load_retry_seconds=args.load_retry_seconds,
     )
     try:
         server.start()
@@ -117,6 +191,11 @@ def _report(server, entries):
         except ServingError:
             states = f"no versions yet (waiting for {entry.base_path}/VERSION)"
         print(f"  {entry.name}: {states}", flush=True)
+    limits = server.limits
+    print(f"Limits: requests {limits.max_request_bytes} bytes, outputs "
+          f"{limits.max_response_bytes} bytes, {limits.max_batch_rows} rows, "
+          f"{limits.request_timeout_ms} ms (--max-request-bytes, --max-response-bytes, "
+          "--max-batch-rows, --request-timeout-ms)", flush=True)
     print(f"REST: {server.rest_url}/v1/models/NAME[:predict]", flush=True)
     print(f"gRPC: {server.grpc_target}", flush=True)
     print("Press Ctrl-C (or send SIGTERM) to stop.", flush=True)

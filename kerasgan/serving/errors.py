@@ -6,15 +6,19 @@ from __future__ import annotations
 _GRPC_CODES = {
     400: "INVALID_ARGUMENT",
     404: "NOT_FOUND",
+    408: "DEADLINE_EXCEEDED",
     409: "ALREADY_EXISTS",
     412: "FAILED_PRECONDITION",
+    413: "RESOURCE_EXHAUSTED",
     500: "INTERNAL",
     501: "UNIMPLEMENTED",
     503: "UNAVAILABLE",
     504: "DEADLINE_EXCEEDED",
 }
 _HTTP_STATUS = {code: status for status, code in _GRPC_CODES.items()}
+# TF Serving's REST layer answers RESOURCE_EXHAUSTED with 429 and DEADLINE_EXCEEDED with 504.
 _HTTP_STATUS.update({"UNKNOWN": 500, "OUT_OF_RANGE": 400, "RESOURCE_EXHAUSTED": 429,
+                     "DEADLINE_EXCEEDED": 504, "ABORTED": 409, "DATA_LOSS": 500,
                      "CANCELLED": 499, "PERMISSION_DENIED": 403, "UNAUTHENTICATED": 401})
 
 
@@ -27,7 +31,8 @@ class ServingError(Exception):
 
     Args:
         status: HTTP status code (400 bad request, 404 unknown model/version/label,
-            503 overloaded, 500 internal).
+            408 body not received in time, 413 over a size limit, 503 overloaded or
+            unloading, 504 timed out, 500 internal).
         message: the error text (TF Serving's wording where it has one).
         code: gRPC status code name such as ``"NOT_FOUND"``; derived from ``status``
             when omitted.
@@ -60,3 +65,8 @@ def invalid(message):
 def not_found(message):
     """A 404 / NOT_FOUND :class:`ServingError`."""
     return ServingError(404, message)
+
+
+def unavailable(message):
+    """A 503 / UNAVAILABLE :class:`ServingError` (retry later)."""
+    return ServingError(503, message)

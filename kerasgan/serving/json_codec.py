@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 
 import numpy as np
 
 from kerasgan.serving.errors import ServingError, invalid
 
 BYTES_SUFFIX = "_bytes"
+#: Deepest JSON nesting a request may use: a tensor of numpy's most dimensions (64)
+#: inside {"inputs": {"name": ...}} or {"instances": [{"name": ...}]}.
+MAX_DEPTH = 68
+#: Values per chunk when a response is written out (bounds the Python objects alive at once).
+CHUNK_VALUES = 1 << 16
 
 
 def _json_type(value):
@@ -48,14 +54,33 @@ def _decode_strings(value):
     raise invalid(f"JSON Value: {value!r} Type: {_json_type(value)} is not of expected type: string")
 
 
+_NO_BAD_LEAF = object()
+
+
 def _first_bad_leaf(value, accept):
+    """The first leaf ``accept`` refuses (``null`` included), else ``_NO_BAD_LEAF``."""
     if isinstance(value, list):
         for item in value:
             bad = _first_bad_leaf(item, accept)
-            if bad is not None:
+            if bad is not _NO_BAD_LEAF:
                 return bad
-        return None
-    return None if accept(value) else value
+        return _NO_BAD_LEAF
+    return _NO_BAD_LEAF if accept(value) else value
+
+
+def check_depth(value, limit=MAX_DEPTH):
+    """400 when JSON ``value`` nests lists and objects deeper than ``limit`` (checked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            raise invalid(f"JSON nested deeper than {limit} levels; a tensor has at most "
+                          f"{MAX_DEPTH - 4} dimensions")
+        if isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item if isinstance(child, (list, dict)))
+        elif isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values()
+                         if isinstance(child, (list, dict)))
 
 
 def _shape_of(value):
@@ -99,14 +124,14 @@ def to_array(value, dtype):
     else:
         accept = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     bad = _first_bad_leaf(value, accept)
-    if bad is not None:
+    if bad is not _NO_BAD_LEAF:
         shown = f'"{bad}"' if isinstance(bad, str) else repr(bad)
         raise invalid(
             f"JSON Value: {shown} Type: {_json_type(bad)} is not of expected type: {name}"
         )
     try:
         array = np.asarray(value, dtype=dtype.as_numpy_dtype)
-    except ValueError:
+    except (ValueError, TypeError):
         raise invalid(f"Expecting shape {_shape_of(value)} but got a ragged list") from None
     except OverflowError:
         raise invalid(f"a value does not fit in {name}") from None
@@ -126,6 +151,7 @@ def parse_predict_request(body, specs):
     Raises:
         ServingError: 400 for every malformed request.
     """
+    check_depth(body)
     if "instances" in body and "inputs" in body:
         raise invalid("Not formatted correctly expecting only one of 'inputs' or 'instances' "
                       "keys to exist")
@@ -208,28 +234,91 @@ def _to_json(array, name):
     return array.tolist()
 
 
-def format_predict_response(outputs, row_format):
-    """The JSON object answering a predict request.
+def _dumps(value):
+    # allow_nan: TF Serving writes NaN / Infinity for non-finite floats too.
+    return json.dumps(value, separators=(",", ":"), allow_nan=True)
+
+
+def _blocks(count, values_per_row):
+    """``(start, stop)`` row ranges of about :data:`CHUNK_VALUES` values each."""
+    step = max(1, CHUNK_VALUES // max(1, values_per_row))
+    return [(start, min(start + step, count)) for start in range(0, count, step)]
+
+
+def _array_text(array, name, parts):
+    """Appends the JSON text of ``array`` to ``parts``, a block of rows at a time."""
+    if array.ndim == 0:
+        parts.append(_dumps(_to_json(array, name)))
+        return
+    parts.append("[")
+    row_size = int(np.prod(array.shape[1:], dtype=np.int64))
+    for start, stop in _blocks(len(array), row_size):
+        parts.append(("," if start else "") + _dumps(_to_json(array[start:stop], name))[1:-1])
+    parts.append("]")
+
+
+def _rows_text(arrays, names, batch, parts):
+    """Appends row format's list of per-row objects, a block of rows at a time."""
+    parts.append("[")
+    row_size = sum(int(np.prod(arrays[n].shape[1:], dtype=np.int64)) for n in names)
+    for start, stop in _blocks(batch, row_size):
+        columns = {name: _to_json(arrays[name][start:stop], name) for name in names}
+        rows = [{name: columns[name][i] for name in names} for i in range(stop - start)]
+        parts.append(("," if start else "") + _dumps(rows)[1:-1])
+    parts.append("]")
+
+
+def _chunked(parts, size=1 << 20):
+    """Joins text ``parts`` into bytes chunks of about ``size`` (few writes, no second full copy)."""
+    chunks, pending, length = [], [], 0
+    for part in parts:
+        pending.append(part)
+        length += len(part)
+        if length >= size:
+            chunks.append("".join(pending).encode("utf-8"))
+            pending, length = [], 0
+    if pending:
+        chunks.append("".join(pending).encode("utf-8"))
+    return chunks
+
+
+def encode_predict_response(outputs, row_format):
+    """The JSON text answering a predict request, as a list of bytes chunks.
 
     Row format gives ``{"predictions": [...]}`` (one entry per instance, an object
     when there are several outputs); columnar gives ``{"outputs": ...}`` (a dict
-    when there are several outputs, else the bare value).
+    when there are several outputs, else the bare value). Arrays are written a
+    block of rows at a time, so the Python objects alive at once stay small
+    whatever the response size.
 
     Raises:
         ServingError: 400 when row format meets outputs of different batch sizes.
     """
     names = sorted(outputs)
+    arrays = {name: np.asarray(outputs[name]) for name in names}
+    parts = []
     if not row_format:
         if len(names) == 1:
-            return {"outputs": _to_json(outputs[names[0]], names[0])}
-        return {"outputs": {name: _to_json(outputs[name], name) for name in names}}
-    sizes = {name: (np.shape(outputs[name]) or (None,))[0] for name in names}
+            parts.append('{"outputs":')
+            _array_text(arrays[names[0]], names[0], parts)
+            parts.append("}")
+        else:
+            parts.append('{"outputs":{')
+            for index, name in enumerate(names):
+                parts.append(("," if index else "") + _dumps(name) + ":")
+                _array_text(arrays[name], name, parts)
+            parts.append("}}")
+        return _chunked(parts)
+    sizes = {name: (np.shape(arrays[name]) or (None,))[0] for name in names}
     batch = sizes[names[0]]
     for name, size in sizes.items():
         if size is None or size != batch:
             raise invalid(f"Tensor name: {name} has inconsistent batch size: {size} expecting: "
                           f"{batch}; use the columnar 'inputs' format for this signature.")
-    columns = {name: _to_json(outputs[name], name) for name in names}
+    parts.append('{"predictions":')
     if len(names) == 1:
-        return {"predictions": columns[names[0]]}
-    return {"predictions": [{name: columns[name][i] for name in names} for i in range(batch)]}
+        _array_text(arrays[names[0]], names[0], parts)
+    else:
+        _rows_text(arrays, names, batch, parts)
+    parts.append("}")
+    return _chunked(parts)

@@ -6,9 +6,11 @@ import dataclasses
 import logging
 import os
 import threading
+import time
 
 from kerasgan.serving import config as config_lib
 from kerasgan.serving.errors import ServingError, not_found
+from kerasgan.serving.limits import LOAD_RETRY_SECONDS, MAX_LOAD_RETRIES
 from kerasgan.serving.servable import Servable
 
 log = logging.getLogger("kerasgan.serving")
@@ -31,16 +33,26 @@ class VersionStatus:
     error_message: str = ""
     servable: Servable | None = None
     stamp: tuple = ()
+    attempts: int = 0
+    failed_at: float = 0.0
 
 
 def _folder_stamp(path):
-    """Changes when a version folder is rewritten, so a failed load is retried."""
+    """Changes when anything under a version folder changes, so a failed load is retried.
+
+    Every file and folder counts (name, size, modification time): a half-written
+    ``variables/variables.data-*`` completed later must be noticed too.
+    """
     stamps = []
-    for name in ("", "saved_model.pb", "saved_model.pbtxt"):
-        try:
-            stamps.append(os.stat(os.path.join(path, name)).st_mtime_ns)
-        except OSError:
-            stamps.append(None)
+    for folder, subfolders, files in os.walk(path):
+        subfolders.sort()
+        for name in ["", *sorted(files)]:
+            full = os.path.join(folder, name)
+            try:
+                info = os.stat(full)
+            except OSError:
+                continue
+            stamps.append((os.path.relpath(full, path), info.st_size, info.st_mtime_ns))
     return tuple(stamps)
 
 
@@ -53,6 +65,12 @@ class ModelRepository:
         poll_seconds: seconds between file-system polls in :meth:`start`'s thread
             (0: load once, never poll).
         batching: :class:`~kerasgan.serving.batching.BatchingOptions` or None.
+        limits: :class:`~kerasgan.serving.limits.ServingLimits` for every servable, or None.
+        max_load_retries: how often a failed load is retried while its files stay
+            the same (TF Serving's ``--max_num_load_retries``, 5); a change to any
+            file under the version folder retries it at the next poll anyway.
+        load_retry_seconds: seconds between those retries (TF Serving's
+            ``--load_retry_interval_micros``: one minute).
 
     Example:
         >>> repo = ModelRepository("exports", poll_seconds=2).start()
@@ -60,11 +78,16 @@ class ModelRepository:
         >>> repo.stop()
     """
 
-    def __init__(self, base, model_config_file=None, poll_seconds=2.0, batching=None):
+    def __init__(self, base, model_config_file=None, poll_seconds=2.0, batching=None,
+                 limits=None, max_load_retries=MAX_LOAD_RETRIES,
+                 load_retry_seconds=LOAD_RETRY_SECONDS):
+        if max_load_retries < 0 or load_retry_seconds < 0:
+            raise ValueError("max_load_retries and load_retry_seconds must be >= 0")
         self.base = base
         self.model_config_file = model_config_file
         self.poll_seconds = float(poll_seconds)
-        self.batching = batching
+        self.batching, self.limits = batching, limits
+        self.max_load_retries, self.load_retry_seconds = int(max_load_retries), load_retry_seconds
         self._models = {}  # name -> {version: VersionStatus}
         self._entries = {}  # name -> ModelEntry
         self._lock = threading.RLock()
@@ -149,9 +172,14 @@ class ModelRepository:
             if current is not None and current.state == "AVAILABLE":
                 continue
             stamp = _folder_stamp(path)
+            attempts = 1
             if current is not None and current.error_code != "OK" and current.stamp == stamp:
-                continue  # failed before and unchanged since
-            self._load(entry.name, version, path, stamp)
+                # Failed before and unchanged since: retry a few times, as TF Serving does.
+                waited = time.monotonic() - current.failed_at
+                if current.attempts > self.max_load_retries or waited < self.load_retry_seconds:
+                    continue
+                attempts = current.attempts + 1
+            self._load(entry.name, version, path, stamp, attempts)
         with self._lock:
             any_ready = any(versions[v].state == "AVAILABLE" for v in wanted if v in versions)
             stale = [v for v, s in versions.items() if v not in wanted and s.state == "AVAILABLE"]
@@ -163,19 +191,21 @@ class ModelRepository:
                 log.warning("model %s: label %r points to version %d, which is not available",
                             entry.name, label, version)
 
-    def _load(self, name, version, path, stamp):
-        status = VersionStatus(version, "LOADING", stamp=stamp)
+    def _load(self, name, version, path, stamp, attempts=1):
+        status = VersionStatus(version, "LOADING", stamp=stamp, attempts=attempts)
         with self._lock:
             self._models[name][version] = status
-        servable = Servable(name, version, path, batching=self.batching)
+        servable = Servable(name, version, path, batching=self.batching, limits=self.limits)
         try:
             servable.load()
         except Exception as error:  # noqa: BLE001  a bad version must not stop the server
             detail = " ".join(str(error).split()) or type(error).__name__
-            log.error("model %s version %d failed to load: %s", name, version, detail)
+            log.error("model %s version %d failed to load (attempt %d of %d): %s", name,
+                      version, attempts, self.max_load_retries + 1, detail)
             with self._lock:
                 status.state, status.error_code = "END", "UNKNOWN"
                 status.error_message = f"Failed to load {path}: {detail}"
+                status.failed_at = time.monotonic()
             return
         with self._lock:
             status.state, status.servable = "AVAILABLE", servable

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import logging
 import re
+import time
 
 from kerasgan.serving import json_codec
 from kerasgan.serving.errors import ServingError, invalid
+from kerasgan.serving.limits import ServingLimits, check_deadline, timed_out
 
 log = logging.getLogger("kerasgan.serving")
 
@@ -56,61 +60,138 @@ def metadata_json(servable):
     )
 
 
-def _error(error):
-    from starlette.responses import JSONResponse
+class _Answer:
+    """A REST response: status, body chunks, extra headers, whether to close the connection."""
 
-    return JSONResponse({"error": error.message}, status_code=error.status)
+    __slots__ = ("chunks", "close", "headers", "status")
 
-
-def _json_response(body, status=200):
-    from starlette.responses import Response
-
-    # allow_nan: TF Serving writes NaN / Infinity for non-finite floats too.
-    text = json.dumps(body, separators=(",", ":"), allow_nan=True)
-    return Response(text, status_code=status, media_type="application/json")
+    def __init__(self, status, chunks, headers=(), close=False):
+        self.status, self.chunks = status, chunks
+        self.headers, self.close = list(headers), close
 
 
-def build_app(repository):
+def _json_answer(body, status=200, headers=(), close=False):
+    text = json.dumps(body, separators=(",", ":"), allow_nan=True).encode("utf-8")
+    return _Answer(status, [text], headers, close)
+
+
+def _error_answer(error, close=False):
+    return _json_answer({"error": error.message}, error.status, close=close)
+
+
+async def _send(send, answer, close):
+    headers = [(b"content-type", b"application/json"),
+               (b"content-length", str(sum(map(len, answer.chunks))).encode()), *answer.headers]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    chunks = answer.chunks or [b""]
+    for index, chunk in enumerate(chunks):
+        await send({"type": "http.response.body", "body": chunk,
+                    "more_body": index < len(chunks) - 1})
+
+
+class _Body:
+    """Reads one request body within the size limit and the request's deadline."""
+
+    def __init__(self, scope, receive, limits, deadline):
+        self.receive, self.limits, self.deadline = receive, limits, deadline
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
+        self.length = int(length) if length is not None else None
+        self.pending = self.length != 0 and (length is not None or b"transfer-encoding" in headers)
+
+    async def read(self):
+        """The whole body; 413 / RESOURCE_EXHAUSTED over the limit, 408 when it stops arriving."""
+        if self.length is not None:
+            self.limits.check_request_bytes(self.length)  # before reading a byte of it
+        chunks, size = [], 0
+        while self.pending:
+            left = self.deadline - time.monotonic()
+            try:
+                message = await asyncio.wait_for(self.receive(), max(left, 0))
+            except asyncio.TimeoutError:
+                raise ServingError(
+                    408, f"request body not received within {self.limits.request_timeout_ms} ms "
+                    f"(got {size} of {self.length if self.length is not None else '?'} bytes; "
+                    "--request-timeout-ms)", code="DEADLINE_EXCEEDED") from None
+            if message["type"] == "http.disconnect":
+                raise _Disconnected
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            self.limits.check_request_bytes(size)
+            chunks.append(chunk)
+            self.pending = message.get("more_body", False)
+        return b"".join(chunks)
+
+
+class _Disconnected(Exception):
+    """The client went away before sending its whole body."""
+
+
+def build_app(repository, limits=None, executor=None):
     """The ASGI app serving ``repository`` with TF Serving's REST contract.
+
+    Bodies are read up to ``limits.max_request_bytes`` (a larger Content-Length
+    is refused before a byte is read); predict runs in ``executor`` and is
+    answered 504 once ``limits.request_timeout_ms`` has passed. Any unexpected
+    error is a 500 that closes the connection.
 
     Args:
         repository: a started :class:`~kerasgan.serving.repository.ModelRepository`.
+        limits: :class:`~kerasgan.serving.limits.ServingLimits` (default: the defaults).
+        executor: a ``concurrent.futures.Executor`` for model runs (default: the
+            event loop's).
 
     Returns:
-        A ``starlette.applications.Starlette`` app (serve it with uvicorn).
+        An ASGI 3 application (serve it with uvicorn).
     """
-    from starlette.applications import Starlette
-    from starlette.concurrency import run_in_threadpool
-    from starlette.responses import JSONResponse
-    from starlette.routing import Route
+    limits = limits or ServingLimits()
 
-    async def models(request):
-        path = request.url.path
+    async def answer(scope, body):
+        path, method = scope["path"], scope["method"]
         match = _PATH.match(path)
         if match is None:
-            return JSONResponse({"error": f"Malformed request: {request.method} {path}"},
-                                status_code=404)
+            return _json_answer({"error": f"Malformed request: {method} {path}"}, 404)
         name, label, verb = match["name"], match["label"], match["verb"]
         version = int(match["version"]) if match["version"] else None
-        wants_post = verb is not None
-        if (request.method == "POST") != wants_post:
-            allowed = "POST" if wants_post else "GET"
-            return JSONResponse(
-                {"error": f"Method {request.method} not allowed for {path}; use {allowed}"},
-                status_code=405, headers={"Allow": allowed},
-            )
+        allowed = "POST" if verb is not None else "GET"
+        if method != allowed:
+            return _json_answer({"error": f"Method {method} not allowed for {path}; use {allowed}"},
+                                405, headers=[(b"allow", allowed.encode())])
+        if verb is None and not match["metadata"]:
+            return _json_answer(status_json(repository.status(name, version, label)))
+        if match["metadata"]:
+            return _json_answer(metadata_json(repository.resolve(name, version, label)))
+        data = await body.read()
+        servable = repository.resolve(name, version, label)
+        loop = asyncio.get_running_loop()
+        work = loop.run_in_executor(executor, functools.partial(
+            _predict, servable, verb.lower(), data, body.deadline))
         try:
-            if verb is None and not match["metadata"]:
-                return _json_response(status_json(repository.status(name, version, label)))
-            servable = repository.resolve(name, version, label)
-            if match["metadata"]:
-                return _json_response(metadata_json(servable))
-            body = await request.body()
-            return _json_response(await run_in_threadpool(_predict, servable, verb.lower(), body))
-        except ServingError as error:
-            return _error(error)
+            chunks = await asyncio.wait_for(work, max(body.deadline - time.monotonic(), 0))
+        except asyncio.TimeoutError:
+            raise timed_out("model run", limits.request_timeout_ms) from None
+        return _Answer(200, chunks)
 
-    return Starlette(routes=[Route("/v1/models/{rest:path}", models, methods=["GET", "POST"])])
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        body = _Body(scope, receive, limits, limits.deadline())
+        try:
+            result = await answer(scope, body)
+        except _Disconnected:
+            return
+        except ServingError as error:
+            result = _error_answer(error)
+        except Exception as error:  # noqa: BLE001  answered, logged, connection closed
+            log.exception("unexpected error answering %s %s", scope["method"], scope["path"])
+            result = _error_answer(ServingError(500, f"Internal error: {type(error).__name__}: "
+                                                     f"{error}"), close=True)
+        # A body left unread would be taken for the next request: close instead.
+        await _send(send, result, close=result.close or body.pending)
+
+    return app
 
 
 def _parse_body(body):
@@ -120,13 +201,17 @@ def _parse_body(body):
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise invalid(f"JSON Parse error: {error}") from None
+    except RecursionError:
+        raise invalid(f"JSON Parse error: nested deeper than {json_codec.MAX_DEPTH} "
+                      "levels") from None
     if not isinstance(document, dict):
         raise invalid("JSON Value: is not an object; expected {\"instances\": [...]} or "
                       "{\"inputs\": ...}")
     return document
 
 
-def _predict(servable, verb, body):
+def _predict(servable, verb, body, deadline):
+    check_deadline(deadline, "request (queued behind others)")
     document = _parse_body(body)
     signature = document.get("signature_name", "") or "serving_default"
     if not isinstance(signature, str):
@@ -141,5 +226,5 @@ def _predict(servable, verb, body):
             f"Was: {method} (use :predict for signature {signature!r})"
         )
     inputs, row_format = json_codec.parse_predict_request(document, servable.input_specs(signature))
-    outputs = servable.run(signature, inputs)
-    return json_codec.format_predict_response(outputs, row_format)
+    outputs = servable.run(signature, inputs, deadline=deadline)
+    return json_codec.encode_predict_response(outputs, row_format)

@@ -8,7 +8,8 @@ import threading
 
 import numpy as np
 
-from kerasgan.serving.errors import ServingError, invalid
+from kerasgan.serving.errors import ServingError, invalid, unavailable
+from kerasgan.serving.limits import check_deadline
 
 log = logging.getLogger("kerasgan.serving")
 
@@ -54,6 +55,8 @@ class Servable:
         path: the version folder (holding ``saved_model.pb``).
         batching: :class:`~kerasgan.serving.batching.BatchingOptions` to merge
             concurrent calls, or None.
+        limits: :class:`~kerasgan.serving.limits.ServingLimits` checked by
+            :meth:`run` before a model runs, or None.
 
     Attributes:
         executions: signature runs so far (merged batches count once).
@@ -66,13 +69,15 @@ class Servable:
         (2, 16, 16, 1)
     """
 
-    def __init__(self, name, version, path, batching=None):
+    def __init__(self, name, version, path, batching=None, limits=None):
         self.name, self.version, self.path = name, int(version), path
-        self.batching = batching
+        self.batching, self.limits = batching, limits
+        self.unloaded = False
         self.executions = 0
         self.warmup_requests = 0
         self._signatures = {}
         self._specs = {}
+        self._output_specs = {}
         self._batchers = {}
         self._lock = threading.Lock()
         self.signature_defs = None
@@ -92,6 +97,7 @@ class Servable:
         self._signatures = dict(self._loaded.signatures)
         for key, function in self._signatures.items():
             self._specs[key] = dict(function.structured_input_signature[1])
+            self._output_specs[key] = dict(function.structured_outputs)
         self.signature_defs = read_signature_defs(self.path)
         self._warmup()
 
@@ -112,7 +118,7 @@ class Servable:
             inputs = {k: tf.make_ndarray(v) for k, v in request.inputs.items()}
             try:
                 self.run(request.model_spec.signature_name or DEFAULT_SIGNATURE, inputs,
-                         batched=False)
+                         batched=False, limited=False)
             except ServingError as error:
                 raise ValueError(f"warmup record {count} failed: {error.message}") from None
             self.warmup_requests += 1
@@ -120,12 +126,16 @@ class Servable:
                  self.warmup_requests)
 
     def unload(self):
-        """Stops batch threads and drops the model (requests in flight still finish)."""
+        """Stops the batch threads once their queued requests are answered.
+
+        The signatures stay: a request that resolved this version before the
+        unload completes on it, and the model is freed with the last reference.
+        """
         with self._lock:
+            self.unloaded = True
             batchers, self._batchers = list(self._batchers.values()), {}
         for batcher in batchers:
             batcher.close()
-        self._signatures, self._loaded = {}, None
 
     # --------------------------------------------------------------- signatures
 
@@ -147,7 +157,7 @@ class Servable:
     def output_names(self, signature=DEFAULT_SIGNATURE):
         """Output names of ``signature``, sorted."""
         self.input_specs(signature)
-        return sorted(self._signatures[signature or DEFAULT_SIGNATURE].structured_outputs)
+        return sorted(self._output_specs[signature or DEFAULT_SIGNATURE])
 
     def method_name(self, signature=DEFAULT_SIGNATURE):
         """The SignatureDef's ``method_name`` (``tensorflow/serving/predict`` for exports)."""
@@ -189,7 +199,8 @@ class Servable:
                     f"input {name!r}: expected shape {wanted_shape}, got {list(array.shape)}"
                 )
 
-    def run(self, signature, inputs, output_filter=None, batched=True):
+    def run(self, signature, inputs, output_filter=None, batched=True, deadline=None,
+            limited=True):
         """Runs ``signature`` on numpy ``inputs``.
 
         Args:
@@ -198,12 +209,16 @@ class Servable:
                 objects for strings).
             output_filter: output names to return (default: all).
             batched: go through the batcher when batching is on.
+            deadline: ``time.monotonic()`` by which the run must start (None: none).
+            limited: check the rows and output size against the servable's limits.
 
         Returns:
             dict output name -> numpy array.
 
         Raises:
-            ServingError: 400 for bad inputs, unknown signature or output filter.
+            ServingError: 400 for bad inputs, unknown signature or output filter,
+                or more rows than allowed; 413 for outputs over the size limit;
+                504 past the deadline.
         """
         signature = signature or DEFAULT_SIGNATURE
         self.check_inputs(signature, inputs)
@@ -215,18 +230,43 @@ class Servable:
                     f"output tensor alias not found in signature: {unknown[0]} "
                     f"Outputs expected to be in the set {{{','.join(outputs_known)}}}."
                 )
-        if batched and self.batching is not None:
-            outputs = self._batcher(signature).submit(inputs)
+        limits = self.limits if limited else None
+        if limits is not None:
+            rows = max((int(v.shape[0]) for v in inputs.values() if v.ndim), default=1)
+            limits.check_rows(rows)
+            limits.check_response_bytes(self._output_bytes(signature, rows))
+        batcher = self._batcher(signature) if batched and self.batching is not None else None
+        if batcher is not None:
+            outputs = batcher.submit(inputs, deadline=deadline)
         else:
+            check_deadline(deadline)
             outputs = self._execute(signature, inputs)
+        if limits is not None:
+            limits.check_response_bytes(sum(_nbytes(v) for v in outputs.values()))
         if output_filter:
             outputs = {k: v for k, v in outputs.items() if k in set(output_filter)}
         return outputs
+
+    def _output_bytes(self, signature, rows):
+        """Bytes the outputs of ``rows`` rows will take, from the signature (0 where unknown)."""
+        total = 0
+        for spec in self._output_specs[signature].values():
+            dims = spec.shape.as_list() if spec.shape.rank is not None else [None]
+            if not dims:
+                continue
+            if dims[0] is None:
+                dims[0] = rows
+            if None in dims or spec.dtype.name == "string":
+                continue  # known only once the model has run
+            total += int(np.prod(dims, dtype=np.int64)) * spec.dtype.size
+        return total
 
     def _batcher(self, signature):
         from kerasgan.serving.batching import Batcher
 
         with self._lock:
+            if self.unloaded:
+                return None  # answer the last requests directly, start no new threads
             if signature not in self._batchers:
                 self._batchers[signature] = Batcher(
                     lambda inputs: self._execute(signature, inputs),
@@ -245,7 +285,7 @@ class Servable:
 
         function = self._signatures.get(signature)
         if function is None:
-            raise ServingError(503, f"Servable {self.name} version {self.version} was unloaded")
+            raise unavailable(f"Servable {self.name} version {self.version} was unloaded")
         specs = self._specs[signature]
         tensors = {k: tf.constant(v, dtype=specs[k].dtype) for k, v in inputs.items()}
         with self._lock:
@@ -254,7 +294,32 @@ class Servable:
             outputs = function(**tensors)
         except (tf.errors.InvalidArgumentError, ValueError, TypeError) as error:
             raise invalid(_error_text(error)) from None
+        except tf.errors.OpError as error:
+            raise ServingError.from_grpc_code(_op_error_code(error), _error_text(error)) from None
         return {k: v.numpy() for k, v in outputs.items()}
+
+
+def _nbytes(array):
+    array = np.asarray(array)
+    if array.dtype.kind == "O":
+        return sum(len(v) if isinstance(v, (bytes, str)) else 8 for v in array.flat)
+    return array.nbytes
+
+
+_OP_ERROR_CODES = ("CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+                   "ALREADY_EXISTS", "PERMISSION_DENIED", "UNAUTHENTICATED", "RESOURCE_EXHAUSTED",
+                   "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
+                   "UNAVAILABLE", "DATA_LOSS")
+
+
+def _op_error_code(error):
+    """The gRPC code name of a ``tf.errors.OpError`` (its ``error_code`` number)."""
+    import tensorflow as tf
+
+    for name in _OP_ERROR_CODES:
+        if getattr(tf.errors, name, None) == error.error_code:
+            return name
+    return "UNKNOWN"
 
 
 def _error_text(error):

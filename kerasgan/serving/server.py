@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import os
-import socket
 import threading
 import time
 
 from kerasgan.serving import config as config_lib
 from kerasgan.serving.batching import BatchingOptions, read_batching_parameters
+from kerasgan.serving.limits import LOAD_RETRY_SECONDS, MAX_LOAD_RETRIES, ServingLimits
 from kerasgan.serving.repository import ModelRepository
 
 log = logging.getLogger("kerasgan.serving")
 
-
-def _bind(host, port):
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as error:
-        sock.close()
-        raise OSError(f"cannot bind REST to {host}:{port}: {error.strerror or error}") from None
-    sock.listen(128)
-    sock.set_inheritable(True)
-    return sock
+#: Threads running REST predict requests (as many as gRPC's workers).
+REST_WORKERS = 16
 
 
 class ModelServer:
@@ -35,7 +25,9 @@ class ModelServer:
     The same folder works with the official ``tensorflow/serving`` image; this
     server needs no Docker. Models load at :meth:`start`; the folder is polled
     every ``poll_seconds`` so new versions appear (and removed ones go) without
-    a restart.
+    a restart. Requests in flight when their version goes complete on it.
+    Every request is bounded by ``limits`` (size, rows, time) and refused
+    before the work when it asks for more.
 
     Args:
         base: model repository folder (``BASE/NAME/VERSION`` or ``BASE/VERSION``).
@@ -49,6 +41,12 @@ class ModelServer:
         batching_parameters_file: text-format ``BatchingParameters``.
         batching_options: :class:`~kerasgan.serving.batching.BatchingOptions`
             (turns batching on; overrides any batching parameters file).
+        limits: :class:`~kerasgan.serving.limits.ServingLimits` (default: 16 MiB
+            requests, 64 MiB outputs, 1000 rows, 30 s per request, 10 s for
+            headers, 5 s idle keep-alive).
+        max_load_retries: retries of a failed load while its files stay the same
+            (TF Serving's ``--max_num_load_retries``, 5).
+        load_retry_seconds: seconds between them (TF Serving: one minute).
 
     Attributes:
         rest_port, grpc_port: the bound ports once started.
@@ -62,7 +60,8 @@ class ModelServer:
 
     def __init__(self, base, rest_port=0, grpc_port=0, host="127.0.0.1", model_config_file=None,
                  poll_seconds=2.0, enable_batching=False, batching_parameters_file=None,
-                 batching_options=None):
+                 batching_options=None, limits=None, max_load_retries=MAX_LOAD_RETRIES,
+                 load_retry_seconds=LOAD_RETRY_SECONDS):
         if not os.path.isdir(base):
             raise FileNotFoundError(f"model folder {base!r} not found (or not a folder).")
         if model_config_file and not os.path.isfile(model_config_file):
@@ -81,8 +80,10 @@ class ModelServer:
             self.batching = read_batching_parameters(batching_parameters_file)
         else:
             self.batching = BatchingOptions() if enable_batching else None
-        self.repository = ModelRepository(base, model_config_file, poll_seconds, self.batching)
-        self._grpc = self._uvicorn = self._thread = None
+        self.limits = limits or ServingLimits()
+        self.repository = ModelRepository(base, model_config_file, poll_seconds, self.batching,
+                                          self.limits, max_load_retries, load_retry_seconds)
+        self._grpc = self._uvicorn = self._thread = self._executor = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -99,7 +100,7 @@ class ModelServer:
                 from kerasgan.serving.grpc_service import start_grpc_server
 
                 self._grpc, self.grpc_port = start_grpc_server(
-                    self.repository, self.host, self._grpc_request
+                    self.repository, self.host, self._grpc_request, limits=self.limits
                 )
             if self._rest_request is not None:
                 self._start_rest()
@@ -109,15 +110,15 @@ class ModelServer:
         return self
 
     def _start_rest(self):
-        import uvicorn
-
+        from kerasgan.serving.http_transport import bind, uvicorn_server
         from kerasgan.serving.rest import build_app
 
-        sock = _bind(self.host, self._rest_request)
+        sock = bind(self.host, self._rest_request)
         self.rest_port = sock.getsockname()[1]
-        config = uvicorn.Config(build_app(self.repository), log_level="warning",
-                                access_log=False, lifespan="off")
-        self._uvicorn = uvicorn.Server(config)
+        self._executor = concurrent.futures.ThreadPoolExecutor(
+            REST_WORKERS, thread_name_prefix="kerasgan-rest")
+        self._uvicorn = uvicorn_server(build_app(self.repository, self.limits, self._executor),
+                                       self.limits)
         self._thread = threading.Thread(
             target=self._uvicorn.run, kwargs={"sockets": [sock]}, name="kerasgan-rest", daemon=True
         )
@@ -134,6 +135,9 @@ class ModelServer:
             self._uvicorn.should_exit = True
             self._thread.join(timeout=15)
             self._uvicorn = self._thread = None
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
         if self._grpc is not None:
             self._grpc.stop(grace=1).wait(5)
             self._grpc = None

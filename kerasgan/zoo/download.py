@@ -116,17 +116,34 @@ def _verified(path, sha256, size):
     return None
 
 
-def _download(url, target, timeout):
-    """Streams ``url`` into the open file ``target``; returns bytes written."""
+class _TooLarge(Exception):
+    """The source holds more than the expected size (``what`` says how we know)."""
+
+    def __init__(self, what):
+        super().__init__(what)
+        self.what = what
+
+
+def _download(url, target, timeout, size):
+    """Streams ``url`` into the open file ``target``, reading at most ``size`` + 1 bytes.
+
+    Returns the bytes written; raises :class:`_TooLarge` as soon as the source
+    announces or sends more than ``size`` bytes, so an oversize body is never
+    read to its end.
+    """
     written = 0
     with urllib.request.urlopen(url, timeout=timeout) as response:
         announced = response.headers.get("Content-Length")
-        while True:
-            block = response.read(_BLOCK)
+        if announced is not None and announced.isdigit() and int(announced) > size:
+            raise _TooLarge(f"it announces {int(announced)} bytes")
+        while written <= size:
+            block = response.read(min(_BLOCK, size + 1 - written))
             if not block:
                 break
             target.write(block)
             written += len(block)
+    if written > size:
+        raise _TooLarge(f"it sent more (stopped reading at {written} bytes)")
     if announced is not None and announced.isdigit() and written < int(announced):
         raise http.client.IncompleteRead(b"", int(announced) - written)
     return written
@@ -181,7 +198,15 @@ def fetch_weights(name, url, sha256, size, base_dir, timeout=DEFAULT_TIMEOUT):
     try:
         with os.fdopen(fd, "wb") as handle:
             try:
-                _download(source, handle, timeout)
+                _download(source, handle, timeout, size)
+            except _TooLarge as error:
+                raise WeightsError(
+                    f"the weights of {name!r} at {source} are not the published file: "
+                    f"expected {size} bytes, but {error.what}{note}. Fix: the server (or "
+                    f"mirror) holds another file; point {MIRROR_ENV} at a correct copy; if you "
+                    "rebuilt the weights, update weights.sha256/size in the entry "
+                    "(tools/build_zoo.py does)."
+                ) from None
             except (OSError, http.client.HTTPException) as error:
                 mirror = (
                     f"set {MIRROR_ENV} to a mirror holding {os.path.basename(source)}"

@@ -717,24 +717,25 @@ EXPORT_KINDS = {"points": "points", "labels": "cgan", "categories": "infogan",
 
 def tiny_kerasgan_models():
     """One small model per generator kind (and CycleGAN for ``translate_ba``), by served name."""
-    import family_cases as cases
-
     from kerasgan import data, families
 
     def build(family, dataset):
         return families.get(family).build_for_data(data.spec(dataset), seed=0,
                                                    latent_dim=EXPORT_LATENT)
 
-    domains = data.spec("digits-domains")
-    assert (domains.shape, domains.num_classes) == ((cases.SIZE, cases.SIZE, 1), cases.CLASSES)
+    def tiny(family):
+        model, spec = families.get(family).build_tiny()
+        assert spec.shape == (16, 16, 1)  # the digits-edges / -rotated / -domains shape
+        return model
+
     return {
         "points": build("gan", "ring8"),
         "cgan": build("cgan", "digits"),
         "infogan": build("infogan", "digits"),
         # narrow nets at the digits-edges / -rotated / -domains shapes (16 px, 1 channel)
-        "pix2pix": cases.pix2pix(),
-        "cyclegan": cases.cyclegan(),
-        "stargan": cases.stargan(),
+        "pix2pix": tiny("pix2pix"),
+        "cyclegan": tiny("cyclegan"),
+        "stargan": tiny("stargan"),
     }
 
 

@@ -1,5 +1,6 @@
 """Tests for kerasgan.training (config, recipe, atomic files, runs) and kerasgan.plotting."""
 
+import dataclasses
 import json
 import os
 import warnings
@@ -13,6 +14,8 @@ from kerasgan import data, families, files, plotting, training
 from kerasgan.training import ConfigError, ResumeError, TrainConfig
 
 FAST = dict(epochs=1, epoch_size=256, batch_size=128, jit_compile=False)
+#: FAST without the recipe's generator average (a 2-step run would warn that it is not warmed up).
+QUIET = dict(FAST, ema_momentum=0.0)
 
 # ---------------------------------------------------------------- TrainConfig
 
@@ -32,7 +35,21 @@ def test_unknown_key_names_key_file_and_suggestion():
     assert message.startswith("run.yaml: ")
     assert "'lerning_rate'" in message and "Valid keys:" in message
     with pytest.raises(ConfigError, match="Did you mean 'batch_size'"):
-        TrainConfig.from_dict({"batchsize": 3})
+        TrainConfig.from_dict({"family": "gan", "data": "ring8", "batchsize": 3})
+
+
+@pytest.mark.parametrize(
+    "values, missing",
+    [({}, "'family' and 'data'"), ({"family": "gan"}, "'data'"), ({"data": "ring8"}, "'family'")],
+)
+def test_family_and_data_are_required_and_named(values, missing):
+    with pytest.raises(ConfigError) as info:
+        TrainConfig.from_dict(values, source="run.yaml")
+    message = str(info.value)
+    assert message.startswith("run.yaml: ") and f"needs {missing} " in message
+    assert "\n" not in message
+    with pytest.raises(TypeError):
+        TrainConfig()  # no defaults for the family and the data set
 
 
 @pytest.mark.parametrize(
@@ -57,7 +74,7 @@ def test_wrong_types_name_key_and_type(key, value, expected):
 
 
 def test_integral_floats_are_accepted_as_ints():
-    config = TrainConfig.from_dict({"epochs": 3.0, "g_lr": 1})
+    config = TrainConfig.from_dict({"family": "gan", "data": "ring8", "epochs": 3.0, "g_lr": 1})
     assert config.epochs == 3 and isinstance(config.epochs, int)
     assert config.g_lr == 1.0 and isinstance(config.g_lr, float)
 
@@ -87,8 +104,9 @@ def test_bad_yaml_files(tmp_path):
 def test_default_recipe_fills_only_missing_values():
     points = data.spec("ring8")
     digits = data.spec("digits")
-    recipe_keys = {"epochs", "batch_size", "latent_dim", "g_lr", "d_lr", "ema_momentum"}
-    assert set(training.default_recipe("gan", points)) == recipe_keys | {"family_kwargs"}
+    recipe_keys = {"epochs", "batch_size", "latent_dim", "g_lr", "d_lr", "ema_momentum",
+                   "family_kwargs"}
+    assert set(training.default_recipe("gan", points)) == recipe_keys
     assert set(training.default_recipe("gan", digits)) == recipe_keys
     assert set(training.default_recipe("pix2pix", data.spec("digits-edges"))) == recipe_keys
     assert training.default_recipe("gan", points)["batch_size"] == 256
@@ -161,18 +179,47 @@ def test_incompatible_family_and_data_are_config_errors(family, name, expected):
     assert expected in str(info.value) and "\n" not in str(info.value)
 
 
-def test_compatible_pairs_and_labelled_families():
+def test_compatible_pairs():
     for family, name in [("pix2pix", "digits-edges"), ("cyclegan", "digits-thick"),
                          ("stargan", "digits-domains"), ("cgan", "ring8"), ("acgan", "digits"),
                          ("infogan", "grid25"), ("dcgan", "digits-domains")]:
         training.check_compatible(family, data.spec(name))
-    # Labels without labels: a folder of images has none.
-    spec = data.DataSpec("folder:x", "image", (16, 16, 3))
+
+
+#: An unlabelled data set of each kind (a folder of images has no labels).
+UNLABELLED = {
+    "points": data.DataSpec("points:x", "points", (2,)),
+    "image": data.DataSpec("folder:x", "image", (16, 16, 3)),
+    "paired": data.DataSpec("pairs:x", "paired", (16, 16, 3), target_shape=(16, 16, 3)),
+    "unpaired": data.DataSpec("unpaired:x", "unpaired", (16, 16, 3), target_shape=(16, 16, 3)),
+}
+
+
+@pytest.mark.parametrize("name", families.names())
+def test_each_family_accepts_exactly_its_declared_data(name):
+    cls = families.get(name)
+    assert training.needs_labels(cls) is bool(cls.needs_labels)
+    assert cls.data_kinds and set(cls.data_kinds) <= set(UNLABELLED)
+    for kind, spec in UNLABELLED.items():
+        labelled = dataclasses.replace(spec, name=spec.name.replace("x", "y"), num_classes=3)
+        if kind not in cls.data_kinds:
+            for other in (spec, labelled):
+                with pytest.raises(ConfigError, match=f"{name} needs .*; {other.name} is {kind}$"):
+                    training.check_compatible(name, other)
+            continue
+        training.check_compatible(cls, labelled)
+        if cls.needs_labels:
+            with pytest.raises(ConfigError, match=f"{spec.name} is {kind} without labels"):
+                training.check_compatible(name, spec)
+        else:
+            training.check_compatible(name, spec)
+
+
+def test_label_conditional_families_need_labels():
+    assert training.needs_labels(families.get("cgan"))
+    assert not training.needs_labels(families.get("gan"))
     with pytest.raises(ConfigError, match="folder:x is image without labels"):
-        training.check_compatible("cgan", spec)
-    assert [n for n in families.names() if training.needs_labels(families.get(n))] == [
-        "acgan", "cgan", "stargan"
-    ]
+        training.check_compatible("cgan", UNLABELLED["image"])
 
 
 def test_recipes_of_the_new_families():
@@ -190,6 +237,77 @@ def test_recipes_of_the_new_families():
         assert training.default_recipe(families.get(family), data.spec(name)) == recipe
     big = training.default_recipe("cyclegan", data.spec("digits-rotated", image_size=128))
     assert big["batch_size"] < 16
+
+
+@pytest.mark.parametrize("name", families.names())
+def test_every_family_has_a_recipe_that_builds_for_each_data_kind_it_declares(name):
+    from kerasgan.training.recipes import RECIPE_KEYS
+
+    cls = families.get(name)
+    for kind in cls.data_kinds:
+        spec = UNLABELLED[kind]
+        if cls.needs_labels:
+            spec = dataclasses.replace(spec, num_classes=3)
+        recipe = training.default_recipe(cls, spec)
+        assert set(recipe) <= set(RECIPE_KEYS) and isinstance(recipe["family_kwargs"], dict)
+        assert recipe["epochs"] >= 1 and recipe["batch_size"] >= 1
+        # The recipe and the family's nets fit together: what `kerasgan train` would build.
+        config = TrainConfig(name, spec.name, seed=1).resolved(spec)
+        assert config.epochs == recipe["epochs"]
+        model = training.build_model(config, spec, compile=False)
+        assert families.name_of(model) == name and model.seed == 1
+        assert model.recipe_latent_dim == config.latent_dim
+
+
+def _family_with_recipe(path):
+    """A subclass of GAN whose recipe file is ``path`` (not registered: no global state)."""
+    import kerasgan
+
+    return type("RecipeProbe", (kerasgan.GAN,), {"recipe_file": str(path)})
+
+
+def test_a_recipe_file_lists_only_differences_from_its_base(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("points:\n  epochs: 3\n  family_kwargs: {loss: hinge}\n")
+    recipe = training.default_recipe(_family_with_recipe(path), data.spec("ring8"))
+    base = training.default_recipe("gan", data.spec("ring8"))
+    assert recipe == {**base, "epochs": 3, "family_kwargs": {"loss": "hinge"}}
+    # Image data keeps the base recipe: the file has no image section.
+    digits = data.spec("digits")
+    assert training.default_recipe(_family_with_recipe(path), digits) == training.default_recipe(
+        "gan", digits
+    )
+
+
+def test_unknown_key_in_a_recipe_file_is_a_config_error_naming_the_file(tmp_path):
+    path = tmp_path / "typo.yaml"
+    path.write_text("points:\n  epochs: 3\n  batchsize: 64\n")
+    with pytest.raises(ConfigError) as info:
+        training.default_recipe(_family_with_recipe(path), data.spec("ring8"))
+    message = str(info.value)
+    assert "'batchsize'" in message and "Did you mean 'batch_size'?" in message
+    assert str(path) in message, message
+    assert "\n" not in message
+
+
+def test_broken_recipe_files_are_config_errors_naming_the_file(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("points: [epochs\n")
+    with pytest.raises(ConfigError, match=f"{broken}: not valid YAML"):
+        training.default_recipe(_family_with_recipe(broken), data.spec("ring8"))
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- points\n")
+    with pytest.raises(ConfigError, match=f"{listed}: a recipe must be a mapping"):
+        training.default_recipe(_family_with_recipe(listed), data.spec("ring8"))
+    loop = tmp_path / "loop.yaml"
+    loop.write_text("extends: no_such_family\npoints: {epochs: 3}\n")
+    with pytest.raises(ConfigError, match=f"{loop}: 'extends: no_such_family' names no recipe"):
+        training.default_recipe(_family_with_recipe(loop), data.spec("ring8"))
+
+
+def test_a_data_kind_without_a_recipe_section_is_a_config_error():
+    with pytest.raises(ConfigError, match="pix2pix has no default recipe for points data"):
+        training.default_recipe("pix2pix", data.spec("ring8"))
 
 
 # ------------------------------------------------------------- atomic files
@@ -271,24 +389,65 @@ def test_image_groups_layout_and_mixed_channels(tmp_path):
 
 
 def test_pictures_of_conditional_and_translation_models():
-    import family_cases as cases
+    cgan, _ = families.get("cgan").build_tiny()  # 3 classes
+    picture = cgan.sample_picture(seed=0)
+    assert picture.layout == "grid" and picture.nrow == 8
+    assert picture.samples.shape == (3 * 8, 16, 16, 1)
+    np.testing.assert_array_equal(picture.samples[8:16], cgan.generate(24, seed=0, labels=np.repeat(
+        [0, 1, 2], 8))[8:16])  # row 1 is class 1
+    picture = cgan.sample_picture(seed=0, n=5, labels=[2, 0])
+    assert picture.samples.shape[0] == 5 and picture.nrow == 3
+    infogan, _ = families.get("infogan").build_tiny()
+    picture = infogan.sample_picture(seed=0, categories=[1])
+    assert picture.samples.shape[0] == 8 and picture.nrow == 8
+    with pytest.raises(TypeError):
+        families.get("gan").build_tiny()[0].sample_picture(seed=0, labels=[1])
 
-    cgan = cases.cgan()
-    images, nrow = training.image_samples(cgan, seed=0)
-    assert images.shape == (cases.CLASSES * 8, 16, 16, 1) and nrow == 8
-    images, nrow = training.image_samples(cgan, seed=0, n=5, labels=[2, 0])
-    assert images.shape[0] == 5 and nrow == 3
-    images, nrow = training.image_samples(cases.infogan(), seed=0, categories=[1])
-    assert images.shape[0] == 8 and nrow == 8
     x = np.zeros((2, 16, 16, 1), np.float32)
-    columns = training.translation_columns(cases.pix2pix(), {"source": x, "target": x})
-    assert len(columns) == 3 and columns[1].shape == x.shape
-    columns = training.translation_columns(cases.cyclegan(), {"a": x, "b": x})
-    assert [len(part) for part in columns[1]] == [2, 2]
-    columns = training.translation_columns(cases.stargan(), {"x": x})
-    assert len(columns) == 1 + cases.CLASSES
-    columns = training.translation_columns(cases.stargan(), {"x": x}, domains=[1])
-    assert len(columns) == 2
+    pix2pix, _ = families.get("pix2pix").build_tiny()
+    picture = pix2pix.sample_picture(seed=0, preview={"source": x, "target": x})
+    assert picture.layout == "groups" and len(picture.samples) == 3  # source, output, target
+    assert picture.drawn.shape == x.shape
+    cyclegan, _ = families.get("cyclegan").build_tiny()
+    columns = cyclegan.sample_picture(seed=0, preview={"a": x, "b": x}).samples
+    assert [len(part) for part in columns[1]] == [2, 2]  # G_ab(a) and G_ba(b)
+    stargan, _ = families.get("stargan").build_tiny()  # 3 domains
+    assert len(stargan.sample_picture(seed=0, preview={"x": x}).samples) == 1 + 3
+    assert len(stargan.sample_picture(seed=0, preview={"x": x}, domains=[1]).samples) == 2
+
+
+def _preview_of(spec, n=3):
+    """A data batch of the spec's kind, as :func:`training.preview_batch` gives one."""
+    x = np.zeros((n, *spec.shape), np.float32)
+    if spec.kind == "paired":
+        return {"source": x, "target": np.zeros((n, *spec.target_shape), np.float32)}
+    if spec.kind == "unpaired":
+        return {"a": x, "b": np.zeros((n, *spec.target_shape), np.float32)}
+    return {"x": x}
+
+
+@pytest.mark.parametrize("name", families.names())
+def test_every_family_draws_its_picture(name, tmp_path):
+    model, spec = families.get(name).build_tiny()
+    preview = _preview_of(spec) if model.sampling == "translation" else None
+    picture = model.sample_picture(seed=3, preview=preview)
+    assert picture.layout in ("scatter", "grid", "groups")
+    training.draw_picture(picture, tmp_path / "p.png")
+    with Image.open(tmp_path / "p.png") as image:
+        assert image.format == "PNG" and image.size[0] > 0
+    again = model.sample_picture(seed=3, preview=preview)  # the same seed draws the same picture
+    np.testing.assert_array_equal(np.concatenate([np.ravel(c) for c in _flat(again.samples)]),
+                                  np.concatenate([np.ravel(c) for c in _flat(picture.samples)]))
+    for condition, values in model.conditions().items():
+        value = [values - 1] if isinstance(values, int) else values[-1]
+        conditioned = model.sample_picture(seed=3, preview=preview, **{condition: value})
+        training.draw_picture(conditioned, tmp_path / f"{condition}.png")
+
+
+def _flat(samples):
+    if isinstance(samples, (list, tuple)):
+        return [array for part in samples for array in _flat(part)]
+    return [np.asarray(samples)]
 
 
 # --------------------------------------------------------------------- runs
@@ -296,7 +455,7 @@ def test_pictures_of_conditional_and_translation_models():
 
 def test_run_training_result_and_policy_restored(tmp_path):
     before = keras.mixed_precision.global_policy().name
-    config = TrainConfig("gan", "ring8", mixed_precision="mixed_bfloat16", g_lr=1e-3, **FAST)
+    config = TrainConfig("gan", "ring8", mixed_precision="mixed_bfloat16", g_lr=1e-3, **QUIET)
     result = training.run_training(config, tmp_path / "run", verbose=0)
     assert keras.mixed_precision.global_policy().name == before
     assert result.initial_epoch == 0 and result.config.epochs == 1
@@ -319,7 +478,7 @@ def test_run_training_result_and_policy_restored(tmp_path):
 
 
 def test_resume_continues_the_optimizer_state(tmp_path):
-    config = TrainConfig("gan", "ring8", **FAST)
+    config = TrainConfig("gan", "ring8", **QUIET)
     first = training.run_training(config, tmp_path / "run", verbose=0)
     steps = int(first.model.g_optimizer.iterations)
     assert steps == 2  # 256 points / 128 per batch

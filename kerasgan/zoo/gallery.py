@@ -51,17 +51,22 @@ def _format(value):
 
 
 def _recipe(entry):
-    """One line of the training recipe: the resolved values where the data is at hand."""
+    """One line of the training recipe: optimizer, learning rate, batch, epochs, critic steps."""
+    from kerasgan.training import build_optimizers
     from kerasgan.zoo.models import _entry_config
 
     config = _entry_config(entry, entry["name"])
-    differences = ", ".join(f"{k} {v}" for k, v in entry["recipe"].items())
     try:
         config = config.resolved()
-    except (ValueError, OSError):  # data not available here (tfds, folders)
+    except (ValueError, OSError):  # data not available here (tfds, folders): the differences
+        differences = ", ".join(f"{k} {v}" for k, v in entry["recipe"].items())
         return f"{entry['family']} recipe" + (f" with {differences}" if differences else "")
-    lr = "paper lr" if config.g_lr is None else f"lr {config.g_lr:g}"
-    return f"{lr}, batch {config.batch_size}, {config.epochs} epochs, seed {config.seed}"
+    family_cls = config.family_class()
+    generator_optimizer, _ = build_optimizers(family_cls, config.g_lr, config.d_lr)
+    lr = float(f"{float(generator_optimizer.get_config()['learning_rate']):.7g}")
+    d_steps = config.d_steps or family_cls.default_d_steps
+    return (f"{type(generator_optimizer).__name__} lr {lr:g}, batch {config.batch_size}, "
+            f"{config.epochs} epochs, d_steps {d_steps}, seed {config.seed}")
 
 
 def readme_text(entries):

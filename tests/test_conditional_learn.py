@@ -42,9 +42,15 @@ def trained(name, epochs, **build):
     return model
 
 
-@pytest.mark.parametrize("name", ["cgan", "acgan"])
+#: Families that sample from noise conditioned on the class labels they train on.
+LABEL_CONDITIONAL = [name for name in families.names()
+                     if families.get(name).sampling == "noise" and families.get(name).needs_labels]
+
+
+@pytest.mark.parametrize("name", LABEL_CONDITIONAL)
 def test_conditional_family_generates_the_requested_class(name, digit_classifier):
     model = trained(name, epochs=15, latent_dim=32)
+    assert "labels" in model.conditions()
     requested = np.repeat(np.arange(10), 30)
     samples = model.generate(len(requested), seed=1, labels=requested)
     accuracy = np.mean(digit_classifier.predict(samples.reshape(len(samples), -1)) == requested)

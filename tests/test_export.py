@@ -169,7 +169,7 @@ def test_non_kerasgan_model_is_refused(tmp_path):
 def test_bad_model_paths_are_refused(tmp_path):
     with pytest.raises(ExportError, match=r"not a \.keras file"):
         export_savedmodel(str(tmp_path / "model.h5"), tmp_path, "m")
-    with pytest.raises(ExportError, match="does not exist"):
+    with pytest.raises(ExportError, match="not found"):
         export_savedmodel(str(tmp_path / "missing.keras"), tmp_path, "m")
     junk = tmp_path / "junk.keras"
     junk.write_bytes(b"not a zip file")
@@ -412,6 +412,81 @@ def test_failed_export_leaves_no_folder(versioned, models, monkeypatch):
     assert sorted(os.listdir(base / "digits")) == ["1", "2"]
 
 
+def test_failed_export_removes_the_model_folder_it_created(models, tmp_path, monkeypatch):
+    """Issue 11 (8): a refused export (e.g. a non-finite model) left an empty BASE/NAME behind."""
+
+    def fail(*args, **kwargs):
+        raise ExportError("forced validation failure")
+
+    monkeypatch.setattr(savedmodel_module, "_validate", fail)
+    base = tmp_path / "new" / "base"
+    with pytest.raises(ExportError, match="forced"):
+        export_savedmodel(models["dcgan"], base, "fresh", warmup=False, batching=False)
+    assert not (tmp_path / "new").exists()  # BASE/NAME and the BASE it made are gone
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "notes.txt").write_text("mine")
+    with pytest.raises(ExportError, match="forced"):
+        export_savedmodel(models["dcgan"], tmp_path / "kept", "fresh", warmup=False, batching=False)
+    assert os.listdir(tmp_path / "kept") == ["notes.txt"]  # an existing BASE is kept
+
+
+def test_interrupted_export_removes_the_model_folder_it_created(models, tmp_path, monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(savedmodel_module, "write_warmup_requests", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        export_savedmodel(models["dcgan"], tmp_path, "fresh", batching=False)
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("a" * 300, "300 characters long; the limit is 200"),
+        ("a" * 201, "201 characters long; the limit is 200"),
+        ("123", "all digits"),
+        (".hidden", "model name must be"),
+        ("x/y", "model name must be"),
+    ],
+)
+def test_bad_model_names_are_refused_before_any_work(models, tmp_path, name, message):
+    """Issue 11 (8): a 300-character --name gave a raw OSError."""
+    with pytest.raises(ExportError, match=message) as caught:
+        export_savedmodel(models["dcgan"], tmp_path, name)
+    assert len(str(caught.value).splitlines()) == 1 and len(str(caught.value)) < 300
+    assert os.listdir(tmp_path) == []
+
+
+def test_too_long_export_paths_are_refused(models, tmp_path):
+    deep = tmp_path
+    while len(os.fsencode(str(deep))) < 4000:
+        deep = deep / ("d" * 200)
+    with pytest.raises(ExportError, match=r"over the file system's limit of \d+: choose a shorter"):
+        export_savedmodel(models["dcgan"], deep, "digits")
+    assert os.listdir(tmp_path) == []
+
+
+def test_read_only_base_is_one_line_error(models, tmp_path, monkeypatch):
+    """A read-only BASE (simulated: the tests may run as root) is an ExportError, not an OSError."""
+
+    def read_only(*args, dir=None, **kwargs):
+        raise PermissionError(13, "Permission denied", dir)
+
+    monkeypatch.setattr(savedmodel_module.tempfile, "mkdtemp", read_only)
+    with pytest.raises(ExportError, match=r"cannot write the export under .*Permission denied.*writable --base"):
+        export_savedmodel(models["dcgan"], tmp_path, "digits")
+    assert os.listdir(tmp_path) == []
+
+
+def test_cli_long_name_is_one_line(saved_dcgan, tmp_path, capsys):
+    argv = ["export", "savedmodel", str(saved_dcgan), "--base", str(tmp_path), "--name", "n" * 300]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kerasgan: error:") and "limit is 200" in err and len(err.splitlines()) == 1
+    assert os.listdir(tmp_path) == []
+
+
 def test_validation_failure_reports_the_figures(versioned, models, monkeypatch):
     base, _, _ = versioned
     real = savedmodel_module._expected
@@ -480,7 +555,7 @@ def test_cli_savedmodel(saved_dcgan, tmp_path, capsys):
             "positive integer",
         ),
         (["export", "onnx", "MODEL", "-o", "OUT", "--opset", "3"], "opset 3 is not supported"),
-        (["export", "onnx", "MODEL", "-o", "OUT", "--direction", "ba"], "--direction is for cyclegan"),
+        (["export", "onnx", "MODEL", "-o", "OUT", "--direction", "ba"], "--direction is for models with several generators"),
     ],
 )
 def test_cli_errors_are_one_line(argv, message, saved_dcgan, tmp_path, capsys):
@@ -603,6 +678,32 @@ def test_onnx_parity_failure_leaves_no_file(models, tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == []
 
 
+def test_onnx_interrupted_or_failed_conversion_leaves_no_file(models, tmp_path, monkeypatch):
+    def interrupt(fn, specs, opset, output_path):
+        with open(output_path, "wb") as handle:
+            handle.write(b"partial")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(onnx_module, "convert_function", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        export_onnx(models["dcgan"], tmp_path / "g.onnx")
+    assert os.listdir(tmp_path) == []
+
+    def fail_to_write(fn, specs, opset, output_path):
+        raise OSError(28, "No space left on device", output_path)
+
+    monkeypatch.setattr(onnx_module, "convert_function", fail_to_write)
+    with pytest.raises(ExportError, match=r"cannot write .*g\.onnx: No space left on device.*free disk space"):
+        export_onnx(models["dcgan"], tmp_path / "g.onnx")
+    assert os.listdir(tmp_path) == []
+
+
+def test_onnx_too_long_file_name_is_refused(models, tmp_path):
+    with pytest.raises(ExportError, match=r"300 bytes long; the file system's limit is 255"):
+        export_onnx(models["dcgan"], tmp_path / ("g" * 295 + ".onnx"))
+    assert os.listdir(tmp_path) == []
+
+
 def test_onnx_unsupported_op_is_an_error(tmp_path):
     specs = [tf.TensorSpec((None, 4), tf.float32, name="z")]
     with pytest.raises(ExportError, match="BesselI0e"):
@@ -618,7 +719,7 @@ def test_onnx_bad_arguments(models, tmp_path):
             export_onnx(models["dcgan"], tmp_path / "g.onnx", opset=opset)
     with pytest.raises(ExportError, match="does not exist"):
         export_onnx(models["dcgan"], tmp_path / "missing" / "g.onnx")
-    with pytest.raises(ExportError, match="--direction is for cyclegan"):
+    with pytest.raises(ExportError, match="--direction is for models with several generators"):
         export_onnx(models["dcgan"], tmp_path / "g.onnx", direction="ab")
     with pytest.raises(ExportError, match="translates images"):
         latents_for_seeds(models["pix2pix"], [0])

@@ -183,11 +183,15 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
         raise ExportError(f"folder {folder} does not exist; create it or choose another -o path.")
     if os.path.isdir(output_path):
         raise ExportError(f"{output_path} is a folder; pass a file name such as generator.onnx.")
+    _check_file_name(output_path)
     network = float32_network(info.network)
     endpoint = core_endpoint(info, network, checks=False)
 
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=folder)
-    os.close(fd)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=folder)
+        os.close(fd)
+    except OSError as error:
+        raise _write_error(output_path, error) from error
     try:
         convert_function(endpoint.fn, endpoint.specs, int(opset), tmp)
         session = onnxruntime.InferenceSession(tmp, providers=["CPUExecutionProvider"])
@@ -218,8 +222,39 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
         )
         del session
         os.replace(tmp, output_path)
-    except BaseException:
+    except BaseException as error:
         if os.path.exists(tmp):
             os.remove(tmp)
+        if isinstance(error, OSError):
+            raise _write_error(output_path, error) from error
         raise
     return result
+
+
+def _check_file_name(path):
+    """Refuses a file name or path longer than the file system takes (before any work is done)."""
+    folder = os.path.dirname(path)
+    try:
+        name_max = os.pathconf(folder, "PC_NAME_MAX")
+        path_max = os.pathconf(folder, "PC_PATH_MAX")
+    except (AttributeError, OSError, ValueError):
+        name_max, path_max = 255, 4096
+    name = os.path.basename(path)
+    if len(os.fsencode(name)) > name_max:
+        raise ExportError(
+            f"ONNX file name is {len(os.fsencode(name))} bytes long; the file system's limit is "
+            f"{name_max}: pass a shorter -o file name."
+        )
+    if len(os.fsencode(path)) >= path_max:
+        raise ExportError(
+            f"ONNX file path is {len(os.fsencode(path))} bytes long; the file system's limit is "
+            f"{path_max - 1}: pass a shorter -o path."
+        )
+
+
+def _write_error(path, error):
+    """An ``OSError`` while writing (disk full, read-only folder) as a one-line :class:`ExportError`."""
+    return ExportError(
+        f"cannot write {path}: {error.strerror or error} ({error.filename or path}); free disk "
+        "space or choose a writable -o folder."
+    )

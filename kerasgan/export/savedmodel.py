@@ -33,7 +33,14 @@ from kerasgan.export.serving_files import (
 )
 from kerasgan.export.signatures import run_generator, serving_endpoints
 
-__all__ = ["SavedModelExport", "describe_savedmodel", "export_savedmodel", "tolerance_for"]
+__all__ = [
+    "MAX_NAME_LENGTH",
+    "SavedModelExport",
+    "check_model_name",
+    "describe_savedmodel",
+    "export_savedmodel",
+    "tolerance_for",
+]
 
 #: Batch sizes of the warmup requests written for each signature.
 WARMUP_BATCH_SIZES = (1, 2, 4)
@@ -42,6 +49,11 @@ VALIDATION_BATCH = 3
 WARMUP_FILE = "tf_serving_warmup_requests"
 METADATA_FILE = "kerasgan_export.json"
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Longest model name: one path component on every common file system (NAME_MAX, 255 bytes),
+#: less room for the ``.tmp-*`` and version folders written next to it.
+MAX_NAME_LENGTH = 200
+#: The longest file written inside a version folder, relative to it (for the path-length check).
+_LONGEST_INNER = os.path.join("variables", "variables.data-00000-of-00001")
 
 
 @dataclasses.dataclass
@@ -134,6 +146,64 @@ def describe_savedmodel(path):
         for name, sig in sorted(graphs[0].signature_def.items())
         if not name.startswith("__")
     }
+
+
+def check_model_name(name):
+    """Refuses a model name that a file system, a URL or TF Serving cannot take.
+
+    Args:
+        name: the ``NAME`` of ``BASE/NAME/VERSION``.
+
+    Returns:
+        ``name``.
+
+    Raises:
+        ExportError: not letters, digits, ``_ . -`` starting with a letter or
+            digit; longer than :data:`MAX_NAME_LENGTH`; or all digits (it would
+            read as a version folder of ``BASE``).
+    """
+    if not isinstance(name, str) or not _NAME_PATTERN.match(name):
+        shown = repr(name) if not isinstance(name, str) or len(name) <= 60 else repr(name[:60]) + "..."
+        raise ExportError(
+            f"model name must be letters, digits, '_', '.' or '-' (not starting with them), got {shown}."
+        )
+    if len(name) > MAX_NAME_LENGTH:
+        raise ExportError(
+            f"model name is {len(name)} characters long; the limit is {MAX_NAME_LENGTH} "
+            f"(file systems take at most 255 per folder name): pass a shorter --name."
+        )
+    if name.isdigit():
+        raise ExportError(
+            f"model name {name!r} is all digits, so BASE/{name} would read as a version folder "
+            "of BASE (TF Serving, kerasgan serve); pass a --name with a letter in it."
+        )
+    return name
+
+
+def _check_path_length(final):
+    """Refuses an export whose deepest file path would exceed the file system's limit."""
+    probe = os.path.dirname(final)
+    while probe and not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    try:
+        limit = os.pathconf(probe or os.sep, "PC_PATH_MAX")
+    except (AttributeError, OSError, ValueError):
+        limit = 4096
+    longest = len(os.fsencode(os.path.join(final, _LONGEST_INNER)))
+    if longest >= limit:
+        raise ExportError(
+            f"the export's file paths would be {longest} bytes long, over the file system's "
+            f"limit of {limit - 1}: choose a shorter BASE folder or --name."
+        )
+
+
+def _remove_if_empty(folders):
+    """Removes the folders this export created (innermost first) if nothing else is in them."""
+    for folder in folders:
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty (another export, a user's file) or already gone
+            return
 
 
 def _next_version(model_dir):
@@ -245,6 +315,16 @@ def _validate(path, info, endpoints, others):
     return diffs
 
 
+def _write_error(folder, error):
+    """An ``OSError`` while writing (disk full, read-only folder) as a one-line :class:`ExportError`."""
+    where = error.filename or folder
+    reason = error.strerror or str(error)
+    return ExportError(
+        f"cannot write the export under {folder}: {reason} ({where}); free disk space or "
+        "choose a writable --base folder."
+    )
+
+
 def _warmup_examples(info, endpoints):
     for endpoint in endpoints:
         for batch in WARMUP_BATCH_SIZES:
@@ -267,7 +347,8 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
     Args:
         model: a kerasgan family model, or a path to its ``.keras`` file.
         base: the model base folder (TF Serving's ``--model_config_file`` lives there).
-        name: the model name (letters, digits, ``_ . -``).
+        name: the model name (letters, digits, ``_ . -``; at most
+            :data:`MAX_NAME_LENGTH` characters; not all digits).
         version: positive integer, or ``None`` for one more than the highest
             existing version. An existing version is never overwritten.
         warmup: write the warmup requests.
@@ -280,7 +361,9 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
 
     Raises:
         ExportError: bad model, name or version; an existing version; a
-            validation failure (nothing is left behind then).
+            validation failure or a write error (nothing is left behind then:
+            no ``.tmp-*`` folder, and no ``BASE/NAME`` folder if this export
+            created it).
 
     Example:
         >>> result = export_savedmodel("runs/digits/model.keras", "serving", "digits")
@@ -288,18 +371,16 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
         '/abs/serving/digits/1'
     """
     import keras
+    import tensorflow as tf
 
+    check_model_name(name)
     model, source = load_model(model)
     info = describe_generator(model)
-    if not isinstance(name, str) or not _NAME_PATTERN.match(name):
-        raise ExportError(
-            f"model name must be letters, digits, '_', '.' or '-' (not starting with them), got {name!r}."
-        )
     base = os.path.abspath(os.fspath(base))
     model_dir = os.path.join(base, name)
     version = _resolve_version(model_dir, version)
-    os.makedirs(model_dir, exist_ok=True)
     final = os.path.join(model_dir, str(version))
+    _check_path_length(final)
 
     network = float32_network(info.network)
     # Further generators of the family (a second direction) become translate_DIRECTION.
@@ -313,7 +394,18 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
     others = {f"translate_{other.direction}": other for other, _ in extras}
     endpoints = serving_endpoints(info, network, extras)
 
-    tmp = tempfile.mkdtemp(prefix=".tmp-", dir=model_dir)
+    # Folders made here (outermost last) are removed again if the export fails.
+    created = []
+    folder = model_dir
+    while not os.path.isdir(folder):
+        created.append(folder)
+        folder = os.path.dirname(folder)
+    try:
+        os.makedirs(model_dir, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=".tmp-", dir=model_dir)
+    except OSError as error:
+        _remove_if_empty(created)
+        raise _write_error(model_dir, error) from error
     try:
         archive = keras.export.ExportArchive()
         archive.track(network)
@@ -321,7 +413,13 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
             archive.track(extra_network)
         for endpoint in endpoints:
             archive.add_endpoint(endpoint.name, endpoint.fn, input_signature=endpoint.specs)
-        archive.write_out(tmp, verbose=False)
+        try:
+            archive.write_out(tmp, verbose=False)
+        except (tf.errors.PermissionDeniedError, tf.errors.ResourceExhaustedError) as error:
+            raise ExportError(
+                f"cannot write the export under {model_dir}: {error.message.splitlines()[0]}; "
+                "free disk space or choose a writable --base folder."
+            ) from error
         signatures = describe_savedmodel(tmp)
         extra_dir = os.path.join(tmp, "assets.extra")
         os.makedirs(extra_dir, exist_ok=True)
@@ -347,12 +445,21 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
             json.dump(metadata, handle, indent=2)
         validation = _validate(tmp, info, endpoints, others) if validate else {}
         os.rename(tmp, final)
-    except BaseException:
+    except BaseException as error:
         shutil.rmtree(tmp, ignore_errors=True)
+        _remove_if_empty(created)
+        if isinstance(error, OSError):
+            raise _write_error(model_dir, error) from error
         raise
-    update_models_config(base, name)
-    if batching:
-        write_batching_parameters(base)
+    try:
+        update_models_config(base, name)
+        if batching:
+            write_batching_parameters(base)
+    except OSError as error:
+        raise ExportError(
+            f"{final} was written, but {error.filename or base} could not be: "
+            f"{error.strerror or error}; free disk space or make {base} writable, then export again."
+        ) from error
     return SavedModelExport(
         path=final, base=base, name=name, version=version, signatures=signatures, validation=validation
     )

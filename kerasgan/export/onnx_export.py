@@ -22,6 +22,7 @@ from kerasgan.export.generators import (
     float32_network,
     load_model,
 )
+from kerasgan.export.paths import check_file_name, write_error
 from kerasgan.export.savedmodel import example_inputs
 from kerasgan.export.signatures import core_endpoint
 
@@ -183,7 +184,7 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
         raise ExportError(f"folder {folder} does not exist; create it or choose another -o path.")
     if os.path.isdir(output_path):
         raise ExportError(f"{output_path} is a folder; pass a file name such as generator.onnx.")
-    _check_file_name(output_path)
+    check_file_name(output_path, "-o")
     network = float32_network(info.network)
     endpoint = core_endpoint(info, network, checks=False)
 
@@ -191,7 +192,7 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=folder)
         os.close(fd)
     except OSError as error:
-        raise _write_error(output_path, error) from error
+        raise write_error(output_path, error, "-o folder") from error
     try:
         convert_function(endpoint.fn, endpoint.specs, int(opset), tmp)
         session = onnxruntime.InferenceSession(tmp, providers=["CPUExecutionProvider"])
@@ -226,35 +227,7 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
         if os.path.exists(tmp):
             os.remove(tmp)
         if isinstance(error, OSError):
-            raise _write_error(output_path, error) from error
+            raise write_error(output_path, error, "-o folder") from error
         raise
     return result
 
-
-def _check_file_name(path):
-    """Refuses a file name or path longer than the file system takes (before any work is done)."""
-    folder = os.path.dirname(path)
-    try:
-        name_max = os.pathconf(folder, "PC_NAME_MAX")
-        path_max = os.pathconf(folder, "PC_PATH_MAX")
-    except (AttributeError, OSError, ValueError):
-        name_max, path_max = 255, 4096
-    name = os.path.basename(path)
-    if len(os.fsencode(name)) > name_max:
-        raise ExportError(
-            f"ONNX file name is {len(os.fsencode(name))} bytes long; the file system's limit is "
-            f"{name_max}: pass a shorter -o file name."
-        )
-    if len(os.fsencode(path)) >= path_max:
-        raise ExportError(
-            f"ONNX file path is {len(os.fsencode(path))} bytes long; the file system's limit is "
-            f"{path_max - 1}: pass a shorter -o path."
-        )
-
-
-def _write_error(path, error):
-    """An ``OSError`` while writing (disk full, read-only folder) as a one-line :class:`ExportError`."""
-    return ExportError(
-        f"cannot write {path}: {error.strerror or error} ({error.filename or path}); free disk "
-        "space or choose a writable -o folder."
-    )

@@ -13,7 +13,6 @@ import dataclasses
 import datetime
 import json
 import os
-import re
 import shutil
 import tempfile
 
@@ -25,6 +24,13 @@ from kerasgan.export.generators import (
     float32_network,
     latents_for_seeds,
     load_model,
+)
+from kerasgan.export.paths import (
+    MAX_NAME_LENGTH,
+    check_model_name,
+    check_path_length,
+    remove_if_empty,
+    write_error,
 )
 from kerasgan.export.serving_files import (
     update_models_config,
@@ -48,12 +54,6 @@ WARMUP_BATCH_SIZES = (1, 2, 4)
 VALIDATION_BATCH = 3
 WARMUP_FILE = "tf_serving_warmup_requests"
 METADATA_FILE = "kerasgan_export.json"
-_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-#: Longest model name: one path component on every common file system (NAME_MAX, 255 bytes),
-#: less room for the ``.tmp-*`` and version folders written next to it.
-MAX_NAME_LENGTH = 200
-#: The longest file written inside a version folder, relative to it (for the path-length check).
-_LONGEST_INNER = os.path.join("variables", "variables.data-00000-of-00001")
 
 
 @dataclasses.dataclass
@@ -146,64 +146,6 @@ def describe_savedmodel(path):
         for name, sig in sorted(graphs[0].signature_def.items())
         if not name.startswith("__")
     }
-
-
-def check_model_name(name):
-    """Refuses a model name that a file system, a URL or TF Serving cannot take.
-
-    Args:
-        name: the ``NAME`` of ``BASE/NAME/VERSION``.
-
-    Returns:
-        ``name``.
-
-    Raises:
-        ExportError: not letters, digits, ``_ . -`` starting with a letter or
-            digit; longer than :data:`MAX_NAME_LENGTH`; or all digits (it would
-            read as a version folder of ``BASE``).
-    """
-    if not isinstance(name, str) or not _NAME_PATTERN.match(name):
-        shown = repr(name) if not isinstance(name, str) or len(name) <= 60 else repr(name[:60]) + "..."
-        raise ExportError(
-            f"model name must be letters, digits, '_', '.' or '-' (not starting with them), got {shown}."
-        )
-    if len(name) > MAX_NAME_LENGTH:
-        raise ExportError(
-            f"model name is {len(name)} characters long; the limit is {MAX_NAME_LENGTH} "
-            f"(file systems take at most 255 per folder name): pass a shorter --name."
-        )
-    if name.isdigit():
-        raise ExportError(
-            f"model name {name!r} is all digits, so BASE/{name} would read as a version folder "
-            "of BASE (TF Serving, kerasgan serve); pass a --name with a letter in it."
-        )
-    return name
-
-
-def _check_path_length(final):
-    """Refuses an export whose deepest file path would exceed the file system's limit."""
-    probe = os.path.dirname(final)
-    while probe and not os.path.exists(probe):
-        probe = os.path.dirname(probe)
-    try:
-        limit = os.pathconf(probe or os.sep, "PC_PATH_MAX")
-    except (AttributeError, OSError, ValueError):
-        limit = 4096
-    longest = len(os.fsencode(os.path.join(final, _LONGEST_INNER)))
-    if longest >= limit:
-        raise ExportError(
-            f"the export's file paths would be {longest} bytes long, over the file system's "
-            f"limit of {limit - 1}: choose a shorter BASE folder or --name."
-        )
-
-
-def _remove_if_empty(folders):
-    """Removes the folders this export created (innermost first) if nothing else is in them."""
-    for folder in folders:
-        try:
-            os.rmdir(folder)
-        except OSError:  # not empty (another export, a user's file) or already gone
-            return
 
 
 def _next_version(model_dir):
@@ -315,16 +257,6 @@ def _validate(path, info, endpoints, others):
     return diffs
 
 
-def _write_error(folder, error):
-    """An ``OSError`` while writing (disk full, read-only folder) as a one-line :class:`ExportError`."""
-    where = error.filename or folder
-    reason = error.strerror or str(error)
-    return ExportError(
-        f"cannot write the export under {folder}: {reason} ({where}); free disk space or "
-        "choose a writable --base folder."
-    )
-
-
 def _warmup_examples(info, endpoints):
     for endpoint in endpoints:
         for batch in WARMUP_BATCH_SIZES:
@@ -380,7 +312,7 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
     model_dir = os.path.join(base, name)
     version = _resolve_version(model_dir, version)
     final = os.path.join(model_dir, str(version))
-    _check_path_length(final)
+    check_path_length(final)
 
     network = float32_network(info.network)
     # Further generators of the family (a second direction) become translate_DIRECTION.
@@ -404,8 +336,8 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
         os.makedirs(model_dir, exist_ok=True)
         tmp = tempfile.mkdtemp(prefix=".tmp-", dir=model_dir)
     except OSError as error:
-        _remove_if_empty(created)
-        raise _write_error(model_dir, error) from error
+        remove_if_empty(created)
+        raise write_error(model_dir, error, "--base folder") from error
     try:
         archive = keras.export.ExportArchive()
         archive.track(network)
@@ -447,9 +379,9 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
         os.rename(tmp, final)
     except BaseException as error:
         shutil.rmtree(tmp, ignore_errors=True)
-        _remove_if_empty(created)
+        remove_if_empty(created)
         if isinstance(error, OSError):
-            raise _write_error(model_dir, error) from error
+            raise write_error(model_dir, error, "--base folder") from error
         raise
     try:
         update_models_config(base, name)

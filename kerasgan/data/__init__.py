@@ -43,7 +43,7 @@ from kerasgan.data.base import (
     UnknownDatasetError,
 )
 from kerasgan.data.domains import DOMAINS
-from kerasgan.data.pipeline import check_labels
+from kerasgan.data.pipeline import MAX_IMAGE_SIZE, check_image_size, check_labels
 from kerasgan.data.registry import DataSource, available, ground_truth, load, register, spec
 from kerasgan.data.toy2d import TOY2D, GaussianMixture2D
 
@@ -58,6 +58,8 @@ __all__ = [
     "register",
     "DataSource",
     "check_labels",
+    "check_image_size",
+    "MAX_IMAGE_SIZE",
     "NAMES",
     "KINDS",
     "DOMAINS",

@@ -21,6 +21,7 @@ __all__ = [
     "DIGITS",
     "DIGITS_DEFAULT_SIZE",
     "DIGITS_SPLITS",
+    "IN_MEMORY_BYTES",
     "digits_arrays",
     "digits_spec",
     "digits_images",
@@ -36,6 +37,9 @@ DIGITS_DEFAULT_SIZE = 16
 DIGITS_SPLITS = ("train", "test", "all")
 _DIGITS_TEST_FRACTION = 0.2
 _DIGITS_SPLIT_SEED = 0
+#: The digits sets hold every resized image in memory (float32): at most this many bytes per array.
+IN_MEMORY_BYTES = 1 << 30
+_DIGITS_COUNT = 1797
 
 
 @functools.lru_cache(maxsize=None)
@@ -87,11 +91,16 @@ def digits_spec(image_size=None, channels=None) -> DataSpec:
     """Describe ``digits`` at the requested size/channels.
 
     Args:
-        image_size: Side length (default 16, any int >= 8).
+        image_size: Side length (default 16; from 8 up to what fits in
+            :data:`IN_MEMORY_BYTES`: 386 with 1 channel, 223 with 3).
         channels: 1 (default) or 3.
 
     Returns:
         ``DataSpec("digits", "image", (S, S, C), 10)``.
+
+    Raises:
+        ValueError: a bad ``image_size`` or ``channels``, or a size at which
+            the 1,797 images would take more than :data:`IN_MEMORY_BYTES`.
 
     Example:
         >>> digits_spec(32, 3).shape
@@ -99,6 +108,14 @@ def digits_spec(image_size=None, channels=None) -> DataSpec:
     """
     size = pipeline.check_image_size(image_size, default=DIGITS_DEFAULT_SIZE)
     c = pipeline.check_channels(channels, default=1)
+    needed = _DIGITS_COUNT * size * size * c * 4
+    if needed > IN_MEMORY_BYTES:
+        largest = int((IN_MEMORY_BYTES / (_DIGITS_COUNT * c * 4)) ** 0.5)
+        raise ValueError(
+            f"image_size (--image-size) {size} is too large for the digits data sets, which hold "
+            f"their {_DIGITS_COUNT} images in memory: {needed / 2**20:.0f} MiB with {c} channel(s), "
+            f"over the limit of {IN_MEMORY_BYTES / 2**20:.0f} MiB; pass --image-size {largest} or less"
+        )
     return DataSpec(DIGITS, "image", (size, size, c), 10)
 
 

@@ -63,7 +63,9 @@ def load_folder(
     Files are found recursively, shuffled by path (cheap), then decoded,
     converted to ``channels`` (grey<->RGB, alpha dropped), centre-cropped to a
     square, resized bilinearly to ``image_size`` and scaled to [-1, 1].
-    Unreadable files fail at iteration time with TensorFlow's decode error.
+    Every file is checked when the pipeline is built
+    (:func:`~kerasgan.data.folders.check_image_files`): a truncated or corrupt
+    one is a :class:`DataError` naming it, before any training.
 
     Args:
         path: Directory of images.
@@ -83,7 +85,8 @@ def load_folder(
         ``tf.data.Dataset`` of float32 ``(B, S, S, C)`` in [-1, 1].
 
     Raises:
-        DataError: missing/empty folder, or ``with_labels=True``.
+        DataError: missing/empty folder, a truncated or corrupt image file
+            (named), or ``with_labels=True``.
 
     Example:
         >>> ds = load_folder("/some/folder", 16, image_size=32)  # doctest: +SKIP
@@ -95,6 +98,7 @@ def load_folder(
     spec = folder_spec(path, image_size, channels, name=name)
     size, c = spec.shape[0], spec.shape[2]
     files = folders.list_images(path)
+    folders.check_image_files(files, name)
     ds = tf.data.Dataset.from_tensor_slices(files)
     return pipeline.finalize(
         ds,

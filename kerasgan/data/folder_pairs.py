@@ -213,7 +213,8 @@ def load_pairs(
 
     Raises:
         DataError: missing/empty folders, files without partner, images of
-            different sizes without ``image_size``, unreadable headers.
+            different sizes without ``image_size``, unreadable headers, a
+            truncated or corrupt image file (named).
 
     Example:
         >>> ds = load_pairs("/data/facades", 4, image_size=128)  # doctest: +SKIP
@@ -224,6 +225,7 @@ def load_pairs(
     size = pipeline.check_image_size(image_size)
     c = pipeline.check_channels(channels, default=PAIRS_DEFAULT_CHANNELS)
     file_lists, native = _resolve(path, split, size, name)
+    folders.check_image_files([f for files in file_lists for f in files], name)
 
     if len(file_lists) == 1:
         ds = tf.data.Dataset.from_tensor_slices(file_lists[0])

@@ -123,7 +123,7 @@ def load_unpaired_folders(
         ``tf.data.Dataset`` of ``(a, b)``, float32 ``(B, S, S, C)`` in [-1, 1].
 
     Raises:
-        DataError: missing/empty folders.
+        DataError: missing/empty folders, a truncated or corrupt image file (named).
 
     Example:
         >>> ds = load_unpaired_folders("/data/horse2zebra", 1, image_size=128)  # doctest: +SKIP
@@ -133,6 +133,7 @@ def load_unpaired_folders(
     size = pipeline.check_image_size(image_size, default=UNPAIRED_DEFAULT_SIZE)
     c = pipeline.check_channels(channels, default=UNPAIRED_DEFAULT_CHANNELS)
     files_a, files_b = _domain_files(path, split, name)
+    folders.check_image_files(files_a + files_b, name)
     return two_sided.zip_domains(
         tf.data.Dataset.from_tensor_slices(files_a),
         tf.data.Dataset.from_tensor_slices(files_b),

@@ -18,6 +18,7 @@ from kerasgan.data.base import DataError
 __all__ = [
     "IMAGE_CHANNELS",
     "MIN_IMAGE_SIZE",
+    "MAX_IMAGE_SIZE",
     "check_batch_size",
     "check_image_size",
     "check_channels",
@@ -36,6 +37,8 @@ __all__ = [
 IMAGE_CHANNELS = (1, 3)
 #: Smallest accepted ``image_size``.
 MIN_IMAGE_SIZE = 8
+#: Largest accepted ``image_size``: one 1024x1024x3 float32 image is 12 MiB, a batch of 64 is 768 MiB.
+MAX_IMAGE_SIZE = 1024
 #: Upper bound (bytes) of raw examples held in a tf.data shuffle buffer.
 _SHUFFLE_BUFFER_BYTES = 256 * 1024 * 1024
 _MAX_SHUFFLE_BUFFER = 10_000
@@ -68,7 +71,10 @@ def check_batch_size(batch_size) -> int:
 
 
 def check_image_size(image_size, *, default: Optional[int] = None) -> Optional[int]:
-    """Validate ``image_size`` (``None`` or an int >= 8).
+    """Validate ``image_size`` (``None`` or an int from 8 to :data:`MAX_IMAGE_SIZE`).
+
+    Every data set that resizes images calls it, so ``--image-size 100000``
+    is one line instead of an attempt to allocate a 100000 x 100000 batch.
 
     Args:
         image_size: Requested square side length in pixels, or ``None``.
@@ -78,7 +84,7 @@ def check_image_size(image_size, *, default: Optional[int] = None) -> Optional[i
         The size as an int, or ``default``.
 
     Raises:
-        ValueError: if it is not ``None`` and not an int >= 8.
+        ValueError: if it is not ``None`` and not an int in [8, 1024].
 
     Example:
         >>> check_image_size(None, default=16)
@@ -86,9 +92,10 @@ def check_image_size(image_size, *, default: Optional[int] = None) -> Optional[i
     """
     if image_size is None:
         return default
-    if not _is_int(image_size) or image_size < MIN_IMAGE_SIZE:
+    if not _is_int(image_size) or not MIN_IMAGE_SIZE <= image_size <= MAX_IMAGE_SIZE:
         raise ValueError(
-            f"image_size must be None or an int >= {MIN_IMAGE_SIZE}, got {image_size!r}"
+            f"image_size (--image-size) must be None or an int >= {MIN_IMAGE_SIZE} and "
+            f"<= {MAX_IMAGE_SIZE} (the largest side images are resized to), got {image_size!r}"
         )
     return int(image_size)
 

@@ -57,7 +57,7 @@ __all__ = sorted({cls.__name__ for cls in families.classes(load_entry_points=Fal
 
 #: Subpackages imported on first use (``kerasgan.zoo.load(...)`` after ``import kerasgan``):
 #: export and serving pull in tf2onnx, protobufs and web frameworks.
-_LAZY_SUBPACKAGES = ("export", "serving", "zoo")
+_LAZY_SUBPACKAGES = ("export", "serving", "testing", "training", "zoo")
 
 
 def __getattr__(name):

@@ -5,7 +5,7 @@ the zoo, export, serving, the CLI) can raise or catch these without an
 import back into another layer.
 """
 
-__all__ = ["CLIError", "ConfigError", "ExportError", "ResumeError"]
+__all__ = ["CLIError", "ConfigError", "ExportError", "ResumeError", "TrainingDivergedError"]
 
 
 class ConfigError(ValueError):
@@ -26,3 +26,8 @@ class ExportError(ValueError):
 
 class CLIError(Exception):
     """A user error on the command line: one ``kerasgan: error:`` line, exit status 2."""
+
+
+class TrainingDivergedError(ValueError):
+    """Training stopped because a loss became NaN or infinite (message: the epoch, the
+    last finite checkpoint and how to resume it)."""

@@ -21,6 +21,7 @@ import numpy as np
 
 from kerasgan.core import backend
 from kerasgan.core.contract import FamilyContract
+from kerasgan.core.guards import TerminateOnNonFiniteLoss
 from kerasgan.core.presets import load_preset, save_preset
 from kerasgan.core.reduction import logged_value
 
@@ -115,8 +116,8 @@ class AdversarialModel(FamilyContract, keras.Model):
         """Variables the discriminator update trains."""
         return _variables(self.discriminator_networks())
 
-    def fit(self, *args, **kwargs):
-        """``keras.Model.fit``, then :meth:`finalize_variable_values`.
+    def fit(self, *args, terminate_on_non_finite=True, **kwargs):
+        """``keras.Model.fit``, stopping on non-finite losses, then :meth:`finalize_variable_values`.
 
         Keras finalizes its one ``optimizer`` at the end of ``fit``; a GAN has
         two, so each one replaces the weights of its own networks with their
@@ -124,13 +125,39 @@ class AdversarialModel(FamilyContract, keras.Model):
         ``compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5,
         use_ema=True, ema_momentum=0.999))``: an averaged generator, which
         oscillates less around the modes than the last iterate).
+
+        Args:
+            *args, **kwargs: ``keras.Model.fit``'s.
+            terminate_on_non_finite: stop as soon as a logged loss is NaN or
+                infinite (:class:`~kerasgan.core.guards.TerminateOnNonFiniteLoss`,
+                ``TerminateOnNaN`` for every term), warn, and leave
+                ``model.non_finite_loss`` set to what was seen.
         """
         import tensorflow as tf  # only to recognise a tf.data input
 
         x = args[0] if args else kwargs.get("x")
         if isinstance(x, tf.data.Dataset):
             kwargs.setdefault("shuffle", False)  # ignored for datasets; Keras warns otherwise
+        guard = None
+        if terminate_on_non_finite:
+            callbacks = list(kwargs.get("callbacks") or [])
+            guard = next((c for c in callbacks if isinstance(c, TerminateOnNonFiniteLoss)), None)
+            if guard is None:
+                guard = TerminateOnNonFiniteLoss()
+                kwargs["callbacks"] = [guard] + callbacks
         history = super().fit(*args, **kwargs)
+        object.__setattr__(self, "non_finite_loss", guard.stopped if guard else None)
+        if guard is not None and guard.stopped is not None:
+            import warnings
+
+            stop = guard.stopped
+            warnings.warn(
+                f"training stopped in epoch {stop['epoch']}: {stop['name']} became {stop['value']}; "
+                "the weights are no longer usable. Restart (or resume a checkpoint) with lower "
+                "learning rates.",
+                stacklevel=2,
+            )
+            return history
         self.finalize_variable_values()
         return history
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import tensorflow as tf
 
 __all__ = [
+    "clear_global_seed",
     "default_jit_compile",
     "gradient_step",
     "input_gradients",
@@ -44,6 +45,16 @@ def replica_id():
 def default_jit_compile():
     """XLA unless a multi-replica strategy is active (it cannot compile such a step)."""
     return tf.distribute.get_strategy().num_replicas_in_sync == 1
+
+
+def clear_global_seed():
+    """Forgets TensorFlow's global seed, as in a fresh process.
+
+    Ops given their own seed (the data pipelines') then draw the same numbers
+    whatever ran before in the process, so a run started from Python matches
+    the same run from the command line.
+    """
+    tf.random.set_seed(None)
 
 
 def seed_pair(key, counter=0):

@@ -7,6 +7,7 @@ import time
 
 import keras
 
+from kerasgan.core.guards import first_non_finite
 from kerasgan.training.files import checkpoint_paths, save_model_atomic, write_json
 from kerasgan.training.pictures import save_run_samples
 
@@ -32,7 +33,12 @@ class CheckpointCallback(keras.callbacks.Callback):
         self.history = {k: list(v) for k, v in (history or {}).items()}
 
     def on_epoch_end(self, epoch, logs=None):
-        """Writes the checkpoint of epoch ``epoch + 1``."""
+        """Writes the checkpoint of epoch ``epoch + 1``, unless a loss is not finite.
+
+        A non-finite epoch never overwrites the last good checkpoint.
+        """
+        if first_non_finite(logs) is not None:
+            return
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(float(value))
         save_model_atomic(self.model, self.model_path)
@@ -69,7 +75,7 @@ class SampleCallback(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         """Draws and saves the samples of epoch ``epoch + 1``."""
-        if self.every <= 0 or (epoch + 1) % self.every:
+        if self.every <= 0 or (epoch + 1) % self.every or first_non_finite(logs) is not None:
             return
         path = os.path.join(self.folder, f"epoch_{epoch + 1:03d}.png")
         title = f"{self.data_spec.name}  epoch {epoch + 1}"

@@ -15,7 +15,7 @@ from kerasgan.errors import ConfigError
 __all__ = ["MIXED_PRECISION_POLICIES", "RESUMABLE_KEYS", "TrainConfig", "load_yaml_config"]
 
 #: Keys that may change when resuming a run (they do not change the model or the data).
-RESUMABLE_KEYS = ("epochs", "sample_every", "jit_compile", "data_dir")
+RESUMABLE_KEYS = ("epochs", "sample_every", "jit_compile", "data_dir", "g_lr", "d_lr")
 
 _INT_FIELDS = (
     "epochs",

@@ -31,12 +31,14 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import os
+import shutil
 import warnings
 from typing import Any, Dict, Optional
 
 import keras
 
-from kerasgan.errors import ResumeError
+from kerasgan.core import backend
+from kerasgan.errors import ResumeError, TrainingDivergedError
 from kerasgan.training.build import STEPS_PER_EXECUTION, build_model
 from kerasgan.training.callbacks import CheckpointCallback, SampleCallback
 from kerasgan.training.config import RESUMABLE_KEYS, TrainConfig
@@ -110,6 +112,51 @@ def _prepare_resume(out_dir, config):
     return model_path, state
 
 
+#: Iterators Keras' ``fit`` creates over a ``tf.data`` input per epoch (measured on
+#: Keras 3.15; ``tests/test_resume.py`` fails if it changes).
+FIT_ITERATORS_PER_EPOCH = 2
+
+
+def _set_learning_rates(model, config):
+    """Applies the config's learning rates to a resumed model's optimizers (``--g-lr`` on resume)."""
+    for optimizer, rate in ((model.g_optimizer, config.g_lr), (model.d_optimizer, config.d_lr)):
+        if rate is not None:
+            getattr(optimizer, "inner_optimizer", optimizer).learning_rate = rate
+
+
+def _learning_rate(optimizer):
+    return float(getattr(optimizer, "inner_optimizer", optimizer).learning_rate)
+
+
+def _diverged_message(model, out_dir):
+    """What happened, what was kept and how to go on, in one paragraph."""
+    stop = model.non_finite_loss
+    state = read_state(out_dir)
+    g_lr, d_lr = _learning_rate(model.g_optimizer), _learning_rate(model.d_optimizer)
+    what = (f"training stopped: {stop['name']} became {stop['value']} in epoch {stop['epoch']}, "
+            "so model.keras was not written")
+    lower = f"--g-lr {g_lr / 10:.3g} --d-lr {d_lr / 10:.3g}"
+    if state is None:
+        return (f"{what} and no epoch finished with finite losses. Start again with lower "
+                f"learning rates, e.g. {lower}.")
+    checkpoint = checkpoint_paths(out_dir)[0]
+    return (f"{what}; the last finite checkpoint ({checkpoint}, epoch {state['epoch']}) is kept. "
+            f"Resume it with lower learning rates: kerasgan train --out {out_dir} --resume {lower}")
+
+
+def _replay_data_order(dataset, epochs):
+    """Moves a fresh pipeline to the data order of epoch ``epochs + 1``.
+
+    The pipeline reshuffles (and redraws 2-D points) on every new iteration
+    from a seeded generator that advances when an iterator is created.
+    Creating, without reading, as many iterators as ``fit`` created in the
+    epochs already done puts a resumed run on the order the uninterrupted run
+    would see next, so resuming is exact.
+    """
+    for _ in range(int(epochs) * FIT_ITERATORS_PER_EPOCH):
+        iter(dataset)
+
+
 def _warn_if_average_too_short(config, dataset):
     """Warns when the generator average would still weigh the untrained start.
 
@@ -160,9 +207,11 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
         ConfigError: invalid config. ValueError: unknown family or data set.
         ResumeError: nothing to resume, a config that differs, or a fresh run
             over an existing checkpoint without ``overwrite``.
+        TrainingDivergedError: a loss became NaN or infinite; the last finite
+            checkpoint is kept (never overwritten) and the message says how to
+            resume it. A run folder this call created is removed when it fails
+            before its first checkpoint.
     """
-    from kerasgan import data as data_module
-
     if isinstance(config, dict):
         config = TrainConfig.from_dict(config)
     out_dir = os.fspath(out_dir)
@@ -180,6 +229,7 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
             f"{out_dir!r} already holds a checkpoint; pass --resume to continue it, "
             "--overwrite to start again, or choose another output folder."
         )
+    created = not os.path.exists(out_dir)
     os.makedirs(out_dir, exist_ok=True)
     paths = {
         "model": os.path.join(out_dir, "model.keras"),
@@ -194,50 +244,69 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
     previous_policy = keras.mixed_precision.global_policy()
     keras.mixed_precision.set_global_policy(config.mixed_precision)
     try:
-        dataset = data_module.load(
-            config.data,
-            batch_size=config.batch_size,
-            image_size=config.image_size,
-            channels=config.channels,
-            data_dir=config.data_dir,
-            shuffle=True,
-            seed=config.seed,
-            epoch_size=config.epoch_size,
-            with_labels=needs_labels(family_cls),
-        )
-        preview = preview_batch(config, data_spec)
-        if state is not None:
-            model = load_model_file(model_path, error=ResumeError, compile=True)
-            initial_epoch = int(state["epoch"])
-            if model.jit_compile != config.jit_compile:
-                model.jit_compile = config.jit_compile
-                if getattr(model, "_gan_compile_config", None):
-                    model._gan_compile_config["jit_compile"] = config.jit_compile
-        else:
-            model = build_model(config, data_spec, steps_per_execution=STEPS_PER_EXECUTION)
-            initial_epoch = 0
-        write_yaml(config.to_dict(), paths["config"])
+        return _train(config, data_spec, family_cls, out_dir, paths, state, verbose, callbacks)
+    except BaseException:
+        if created and read_state(out_dir) is None:
+            shutil.rmtree(out_dir, ignore_errors=True)  # a failed run leaves no folder behind
+        raise
+    finally:
+        keras.mixed_precision.set_global_policy(previous_policy)
 
-        sample_seed = config.seed + SAMPLE_SEED_OFFSET
-        all_callbacks = [
-            CheckpointCallback(out_dir, config, history=(state or {}).get("history")),
-            SampleCallback(
-                out_dir, data_spec, sample_seed, every=config.sample_every, preview=preview
-            ),
-        ]
-        if _tensorboard_installed():
-            tensorboard = keras.callbacks.TensorBoard(log_dir=paths["logs"], write_graph=False)
-            all_callbacks.append(tensorboard)
-        else:
-            del paths["logs"]
-            warnings.warn(
-                "TensorBoard is not installed: no logs/ are written (pip install tensorboard).",
-                stacklevel=2,
-            )
-        all_callbacks += list(callbacks or [])
-        _warn_if_average_too_short(config, dataset)
-        if verbose and initial_epoch >= config.epochs:
-            print(f"Nothing to train: {initial_epoch} of {config.epochs} epochs already done.")
+
+def _train(config, data_spec, family_cls, out_dir, paths, state, verbose, callbacks):
+    """The body of :func:`run_training` once the folder and the config are settled."""
+    from kerasgan import data as data_module
+
+    model_path = paths["checkpoint"]
+    backend.clear_global_seed()  # the data order must not depend on what ran before
+    dataset = data_module.load(
+        config.data,
+        batch_size=config.batch_size,
+        image_size=config.image_size,
+        channels=config.channels,
+        data_dir=config.data_dir,
+        shuffle=True,
+        seed=config.seed,
+        epoch_size=config.epoch_size,
+        with_labels=needs_labels(family_cls),
+    )
+    preview = preview_batch(config, data_spec)
+    if state is not None:
+        model = load_model_file(model_path, error=ResumeError, compile=True)
+        initial_epoch = int(state["epoch"])
+        if model.jit_compile != config.jit_compile:
+            model.jit_compile = config.jit_compile
+            if getattr(model, "_gan_compile_config", None):
+                model._gan_compile_config["jit_compile"] = config.jit_compile
+        _set_learning_rates(model, config)
+    else:
+        model = build_model(config, data_spec, steps_per_execution=STEPS_PER_EXECUTION)
+        initial_epoch = 0
+    write_yaml(config.to_dict(), paths["config"])
+
+    sample_seed = config.seed + SAMPLE_SEED_OFFSET
+    all_callbacks = [
+        CheckpointCallback(out_dir, config, history=(state or {}).get("history")),
+        SampleCallback(
+            out_dir, data_spec, sample_seed, every=config.sample_every, preview=preview
+        ),
+    ]
+    if _tensorboard_installed():
+        tensorboard = keras.callbacks.TensorBoard(log_dir=paths["logs"], write_graph=False)
+        all_callbacks.append(tensorboard)
+    else:
+        del paths["logs"]
+        warnings.warn(
+            "TensorBoard is not installed: no logs/ are written (pip install tensorboard).",
+            stacklevel=2,
+        )
+    all_callbacks += list(callbacks or [])
+    _warn_if_average_too_short(config, dataset)
+    _replay_data_order(dataset, initial_epoch)
+    if verbose and initial_epoch >= config.epochs:
+        print(f"Nothing to train: {initial_epoch} of {config.epochs} epochs already done.")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="training stopped in epoch")  # raised below
         history = model.fit(
             dataset,
             epochs=config.epochs,
@@ -246,25 +315,25 @@ def run_training(config, out_dir, resume=False, verbose=1, overwrite=False, call
             shuffle=False,
             verbose=verbose,
         )
+    if getattr(model, "non_finite_loss", None):
+        raise TrainingDivergedError(_diverged_message(model, out_dir))
 
-        save_model_atomic(model, paths["model"])
-        samples = save_run_samples(
-            model,
-            paths["samples"],
-            data_spec,
-            sample_seed,
-            preview=preview,
-            title=f"{data_spec.name}  final",
-        )
-        metrics = None
-        if data_spec.kind == "points" and data_spec.shape == (2,):
-            from kerasgan import metrics as metrics_module
+    save_model_atomic(model, paths["model"])
+    samples = save_run_samples(
+        model,
+        paths["samples"],
+        data_spec,
+        sample_seed,
+        preview=preview,
+        title=f"{data_spec.name}  final",
+    )
+    metrics = None
+    if data_spec.kind == "points" and data_spec.shape == (2,):
+        from kerasgan import metrics as metrics_module
 
-            metrics = metrics_module.mode_coverage_for(config.data, samples)
-            paths["metrics"] = os.path.join(out_dir, "metrics.json")
-            write_json(metrics, paths["metrics"])
-    finally:
-        keras.mixed_precision.set_global_policy(previous_policy)
+        metrics = metrics_module.mode_coverage_for(config.data, samples)
+        paths["metrics"] = os.path.join(out_dir, "metrics.json")
+        write_json(metrics, paths["metrics"])
     return TrainResult(
         model=model,
         history=history,

@@ -104,3 +104,32 @@ def test_resume_may_lower_the_learning_rates(tmp_path):
                           resume=True, verbose=0)
     assert np.isclose(float(result.model.g_optimizer.learning_rate), 1e-4)
     assert os.path.isfile(tmp_path / "model.keras")
+
+
+def test_a_corrupt_state_file_is_named(tmp_path, capsys):
+    run_training(TrainConfig(**{**BASE, "epochs": 1}), tmp_path, verbose=0)
+    state = checkpoint_paths(tmp_path)[1]
+    with open(state, "w") as handle:
+        handle.write('{"epoch": 1, "conf')
+    capsys.readouterr()
+    status = main(["train", "--out", str(tmp_path), "--resume", "--verbose", "0"])
+    err = capsys.readouterr().err.strip()
+    assert status == 2 and err.count("\n") == 0
+    assert "state.json is corrupt" in err and "--overwrite" in err
+
+
+def test_a_read_only_output_folder_is_one_line(tmp_path, capsys):
+    if os.geteuid() == 0:
+        # root writes anywhere: use a path below a regular file instead (NotADirectoryError)
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        out = blocker / "run"
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o500)
+        out = locked / "run"
+    status = main(["train", "--family", "gan", "--data", "ring8", "--out", str(out),
+                   "--epochs", "1", "--epoch-size", "512", "--verbose", "0"])
+    err = capsys.readouterr().err.strip()
+    assert status == 2 and err.count("\n") == 0 and str(out.parent) in err, err

@@ -107,6 +107,16 @@ def main(argv=None):
             raise
         print(f"{PROG}: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:  # a full disk, a read-only folder, a missing parent...
+        if debug:
+            raise
+        where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+        print(
+            f"{PROG}: error: {error.strerror or _one_line(error)}{where}; check that the folder "
+            "exists, is writable and that the disk has space.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

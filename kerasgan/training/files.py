@@ -85,14 +85,27 @@ def read_state(out_dir):
 
     Returns:
         dict with ``epoch`` (epochs finished), ``config`` and ``history``.
+
+    Raises:
+        ResumeError: the state file is not valid JSON or lacks its keys
+            (naming the file and how to go on).
     """
+    from kerasgan.errors import ResumeError
+
     _, state_path = checkpoint_paths(out_dir)
     if not os.path.isfile(state_path):
         return None
-    with open(state_path, encoding="utf-8") as handle:
-        return json.load(handle)
-
-
+    try:
+        with open(state_path, encoding="utf-8") as handle:
+            state = json.load(handle)
+        int(state["epoch"])
+        dict(state["config"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise ResumeError(
+            f"the checkpoint state {state_path} is corrupt ({type(error).__name__}: {error}); "
+            "delete the checkpoints/ folder and train again with --overwrite."
+        ) from None
+    return state
 
 
 def load_model_file(path, error=ValueError, compile=False):

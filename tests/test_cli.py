@@ -1,4 +1,5 @@
-"""Tests for the ``kerasgan`` command line (in-process ``main`` plus one subprocess)."""
+"""Tests for the ``kerasgan`` command line (in-process ``main``, plus subprocesses where a
+fresh interpreter matters: ``python -m kerasgan`` and ``--plugin``)."""
 
 import json
 import os
@@ -6,11 +7,13 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from PIL import Image
 
-from kerasgan import families, plotting
+from kerasgan import data, families, plotting, training
 from kerasgan.cli import main
+from kerasgan.errors import ConfigError
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Tiny runs: 512 points per epoch, 4 steps of 128.
@@ -205,24 +208,33 @@ def test_python_dash_m_kerasgan_help():
         assert command in proc.stdout
 
 
-# ------------------------------------------------- conditional and image-to-image
+# ----------------------------------------------------------- every family
 
-# One tiny epoch on each family's digits-derived set (no XLA: compiling would
+# One tiny epoch of each family on a digits-derived set (no XLA: compiling would
 # cost more than the epoch).
 TINY = ["--epochs", "1", "--epoch-size", "64", "--batch-size", "16", "--image-size", "16",
         "--no-jit", "--verbose", "0"]
-NEW_FAMILIES = {
-    "cgan": "digits",
-    "acgan": "digits",
-    "infogan": "digits",
-    "pix2pix": "digits-edges",
-    "cyclegan": "digits-rotated",
-    "stargan": "digits-domains",
-}
+#: A data set of each kind that ships (2-D points last: the pictures of images are checked).
+#: Images: digits in 3 labelled domains (original, inverted, rotated), so that label- and
+#: domain-conditional families get 3 classes, not 10 (StarGAN's step grows with them).
+DATA_OF_KIND = {"image": "digits-domains", "paired": "digits-edges", "unpaired": "digits-rotated",
+                "points": "ring8"}
+
+
+def data_for(family):
+    """The first shipped data set of a kind the family declares, that the family accepts."""
+    cls = families.get(family)
+    for kind in sorted(cls.data_kinds, key=list(DATA_OF_KIND).index):
+        try:
+            cls.check_data(data.spec(DATA_OF_KIND[kind], image_size=16))
+        except ConfigError:
+            continue
+        return DATA_OF_KIND[kind]
+    raise AssertionError(f"{family} accepts none of {sorted(DATA_OF_KIND.values())}")
 
 
 @pytest.fixture(scope="module")
-def new_runs(tmp_path_factory):
+def family_runs(tmp_path_factory):
     """``get(family)``: the run folder of one tiny epoch of that family (trained once)."""
     root = tmp_path_factory.mktemp("families")
     done = {}
@@ -230,7 +242,7 @@ def new_runs(tmp_path_factory):
     def get(family):
         if family not in done:
             out = root / family
-            code = main(["train", "--family", family, "--data", NEW_FAMILIES[family],
+            code = main(["train", "--family", family, "--data", data_for(family),
                          "--out", str(out), *TINY])
             assert code == 0, family
             done[family] = out
@@ -255,44 +267,70 @@ def _groups_size(n, per_group, groups_per_row=None):
     return layout["width"], layout["height"]
 
 
-# What samples.png shows: one row of 8 per class / category, or groups of
-# [input | output ...] for 8 fixed examples of the data set.
-EXPECTED_PICTURE = {
-    "cgan": _grid_size(80, nrow=8),  # 10 digit classes
-    "acgan": _grid_size(80, nrow=8),
-    "infogan": _grid_size(80, nrow=8),  # 10 categories
-    "pix2pix": _groups_size(8, 3),  # input, output, target
-    "cyclegan": _groups_size(16, 2),  # a -> G_ab(a), then b -> G_ba(b)
-    "stargan": _groups_size(8, 4),  # input, then each of the 3 domains
-}
+def _picture_size(picture):
+    """The PNG size of a picture, from its layout (16 px images; a scatter is 512 px)."""
+    if picture.layout == "scatter":
+        return (512, 512)
+    if picture.layout == "grid":
+        return _grid_size(len(picture.samples), nrow=picture.nrow)
+    first = picture.samples[0]
+    n = sum(len(part) for part in first) if isinstance(first, list) else len(first)
+    return _groups_size(n, len(picture.samples))
 
 
-@pytest.mark.parametrize("family", sorted(NEW_FAMILIES))
-def test_new_family_trains_one_epoch_through_the_cli(new_runs, family):
-    out = new_runs(family)
-    assert (out / "model.keras").is_file()
-    assert (out / "checkpoints" / "state.json").is_file()
-    assert not (out / "metrics.json").exists()
-    assert _png_size(out / "samples.png") == EXPECTED_PICTURE[family]
-    assert _png_size(out / "samples" / "epoch_001.png") == EXPECTED_PICTURE[family]
+@pytest.mark.parametrize("family", families.names())
+def test_every_family_trains_one_epoch_through_the_cli(family_runs, family, tmp_path):
+    out = family_runs(family)
     state = json.loads((out / "checkpoints" / "state.json").read_text())
     assert state["config"]["family"] == family and state["epoch"] == 1
+    assert set(state["history"]) >= {"d_loss", "g_loss"}
+    assert (out / "metrics.json").exists() == (data_for(family) == "ring8")
+
+    # samples.png is the family's picture of the saved model: same layout, same pixels.
+    config = training.TrainConfig.from_yaml(out / "config.yaml")
+    spec = config.data_spec()
+    model = training.load_model_file(str(out / "model.keras"))
+    assert families.name_of(model) == family
+    picture = model.sample_picture(
+        config.seed + training.SAMPLE_SEED_OFFSET, preview=training.preview_batch(config, spec)
+    )
+    assert _png_size(out / "samples.png") == _picture_size(picture)
+    assert _png_size(out / "samples" / "epoch_001.png") == _picture_size(picture)
+    if model.sampling == "noise":  # (a preview batch's reproducibility: test_training.py)
+        training.draw_picture(picture, tmp_path / "again.png",
+                              centers=training.pictures.mixture_centers(spec.name))
+        with Image.open(out / "samples.png") as saved, Image.open(tmp_path / "again.png") as again:
+            np.testing.assert_array_equal(np.asarray(saved), np.asarray(again))
+
+    # What the picture shows, by what the family declares.
+    counts = [v for v in model.conditions().values() if isinstance(v, int)]
+    if model.sampling == "translation":
+        assert picture.layout == "groups"
+        assert len(picture.samples) >= 2  # input, then output(s)
+    elif counts:  # a row of 8 per class / category (at most 20 rows)
+        assert picture.layout == "grid" and picture.nrow == 8
+        assert len(picture.samples) == 8 * min(counts[0], 20)
+    else:
+        assert picture.layout == ("scatter" if spec.kind == "points" else "grid")
 
 
-def test_sample_labels_round_trip_and_errors(new_runs, ring_run, tmp_path, capsys):
-    model = str(new_runs("cgan") / "model.keras")
+def test_sample_labels_round_trip_and_errors(family_runs, ring_run, tmp_path, capsys):
+    model = str(family_runs("cgan") / "model.keras")  # 3 classes (digits-domains)
     png = tmp_path / "labels.png"
     assert main(["sample", model, "--labels", "0,1,2", "-n", "6", "-o", str(png)]) == 0
     assert "Wrote 6 samples" in capsys.readouterr().out
     assert _png_size(png) == _grid_size(6, nrow=2)  # one row per label
-    # A label outside 0..9, a non-integer, --labels on a model without labels.
+    # A label outside 0..2, a non-integer, --labels on a model without labels, --input.
     cases = [
-        (["sample", model, "--labels", "3,10", "-o", str(png)], ["--labels 10", "0..9"]),
+        (["sample", model, "--labels", "1,3,10", "-o", str(png)],
+         ["--labels 3,10: out of range", "3 labels (0..2)"]),
         (["sample", model, "--labels", "one", "-o", str(png)], ["--labels", "integers"]),
         (["sample", str(ring_run / "model.keras"), "--labels", "1", "-o", str(png)],
-         ["label-conditional", "cgan, acgan"]),
+         ["--labels does not apply to", "(GAN)", "the sampling flags it takes: none"]),
         (["sample", model, "--input", str(tmp_path), "-o", str(png)],
-         ["--input", "pix2pix, cyclegan, stargan", "samples from noise"]),
+         ["--input needs an image-to-image model", "samples from noise"]),
+        (["sample", model, "--categories", "1", "-o", str(png)],
+         ["--categories does not apply to", "the sampling flags it takes: --labels"]),
     ]
     for argv, expected in cases:
         assert main(argv) == 2, argv
@@ -300,12 +338,13 @@ def test_sample_labels_round_trip_and_errors(new_runs, ring_run, tmp_path, capsy
         assert err.startswith("kerasgan: error:") and len(err.strip().splitlines()) == 1
         for text in expected:
             assert text in err, (argv, err)
+    assert not png.exists() or _png_size(png) == _grid_size(6, nrow=2)
 
 
-def test_sample_infogan_categories(new_runs, tmp_path):
+def test_sample_infogan_categories(family_runs, tmp_path):
     png = tmp_path / "categories.png"
-    model = str(new_runs("infogan") / "model.keras")
-    argv = ["sample", model, "--categories", "4,7", "-o", str(png)]
+    model = str(family_runs("infogan") / "model.keras")
+    argv = ["sample", model, "--categories", "4,7", "-o", str(png)]  # 10 categories
     assert main(argv) == 0
     assert _png_size(png) == _grid_size(16, nrow=8)  # 8 per category row by default
 
@@ -323,34 +362,155 @@ def input_folder(tmp_path_factory):
 
 
 @pytest.mark.parametrize(
-    "family, flags, per_group",
+    "family, flags, per_group, takes",
     [
-        ("pix2pix", [], 2),
-        ("cyclegan", ["--direction", "ba"], 2),
-        ("stargan", ["--domains", "0,2"], 3),
+        ("pix2pix", [], 2, "none"),
+        ("cyclegan", ["--direction", "ba"], 2, "--direction"),
+        ("stargan", ["--domains", "0,2"], 3, "--domains"),
     ],
 )
-def test_sample_input_translates_a_folder(new_runs, input_folder, tmp_path, capsys, family, flags,
-                                          per_group):
+def test_sample_input_translates_a_folder(family_runs, input_folder, tmp_path, capsys, family,
+                                          flags, per_group, takes):
     png = tmp_path / "translated.png"
-    model = str(new_runs(family) / "model.keras")
+    model = str(family_runs(family) / "model.keras")
     argv = ["sample", model, "--input", str(input_folder), "-o", str(png), *flags]
     assert main(argv) == 0
     assert "Translated 3 images" in capsys.readouterr().out
     assert _png_size(png) == _groups_size(3, per_group)
-    # A translation model needs --input; flags of other families are refused.
-    for argv, text in [
-        (["sample", model, "-o", str(png)], "--input DIR"),
+    # A translation model needs --input; flags it does not take are refused, naming those it does.
+    for argv, texts in [
+        (["sample", model, "-o", str(png)], ["--input DIR"]),
         (["sample", model, "--input", str(input_folder), "--labels", "1", "-o", str(png)],
-         "label-conditional"),
+         ["--labels does not apply to", f"the sampling flags it takes: {takes}."]),
     ]:
         assert main(argv) == 2
-        assert text in capsys.readouterr().err
+        err = capsys.readouterr().err
+        for text in texts:
+            assert text in err, (argv, err)
     if family == "stargan":
-        argv = ["sample", model, "--input", str(input_folder), "--domains", "3", "-o", str(png)]
+        domains = training.load_model_file(model).conditions()["domains"]
+        argv = ["sample", model, "--input", str(input_folder), "--domains", str(domains),
+                "-o", str(png)]
         assert main(argv) == 2
-        assert "--domains 3" in capsys.readouterr().err
+        assert f"--domains {domains}: out of range" in capsys.readouterr().err
     if family == "pix2pix":
         argv = ["sample", model, "--input", str(input_folder), "--direction", "ab", "-o", str(png)]
         assert main(argv) == 2
-        assert "cyclegan" in capsys.readouterr().err
+        assert "--direction does not apply to" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ plugins
+
+#: A family written outside kerasgan: the relativistic average GAN, in one file.
+PLUGIN = """
+from keras import ops
+
+import kerasgan
+from kerasgan.core import replica_mean
+
+
+@kerasgan.families.register("tiny_ragan")
+class TinyRaGAN(kerasgan.GAN):
+    def _relativistic(self, real, fake, training):
+        real_logits = ops.reshape(ops.cast(self.discriminator(real, training=training), "float32"), (-1,))
+        fake_logits = ops.reshape(ops.cast(self.discriminator(fake, training=training), "float32"), (-1,))
+        return real_logits - ops.mean(fake_logits), fake_logits - ops.mean(real_logits)
+
+    def discriminator_terms(self, batch, draw, training=True):
+        fake = ops.stop_gradient(self.generator(self.latents_for(batch, draw), training=training))
+        real, fake = self._relativistic(batch["real"], fake, training)
+        return {"d_loss": replica_mean(ops.softplus(-real) + ops.softplus(fake))}
+
+    def generator_terms(self, batch, training=True):
+        fake = self.generator(self.latents_for(batch, self.d_steps), training=training)
+        real, fake = self._relativistic(batch["real"], fake, training)
+        return {"g_loss": replica_mean(ops.softplus(real) + ops.softplus(-fake))}
+"""
+
+# Runs in a fresh interpreter: a plugin registers its family for the rest of the process.
+_PLUGIN_SESSION = r"""
+import contextlib, io, json, sys
+import keras
+from kerasgan import families
+from kerasgan.cli import main
+
+plugin, out = sys.argv[1], sys.argv[2]
+codes = {}
+help_text = io.StringIO()
+with contextlib.redirect_stdout(help_text):
+    codes["help"] = main(["train", "--plugin", plugin, "--help"])
+codes["train"] = main(["train", "--plugin", plugin, "--family", "tiny_ragan", "--data", "ring8",
+                       "--out", out + "/run", "--epochs", "1", "--epoch-size", "512",
+                       "--ema-momentum", "0", "--verbose", "0"])
+model_path = out + "/run/model.keras"
+codes["sample"] = main(["sample", model_path, "-n", "100", "-o", out + "/sample.png",
+                        "--plugin", plugin])
+codes["savedmodel"] = main(["export", "savedmodel", model_path, "--base", out + "/serving",
+                            "--name", "ragan", "--no-warmup", "--plugin", plugin])
+codes["onnx"] = main(["export", "onnx", model_path, "-o", out + "/ragan.onnx", "--plugin", plugin])
+model = keras.models.load_model(model_path)
+print("RESULT " + json.dumps({
+    "codes": codes,
+    "help_lists_family": "tiny_ragan" in help_text.getvalue(),
+    "family": families.name_of(model),
+    "class": type(model).__name__,
+    "generated": list(model.generate(4, seed=0).shape),
+}))
+"""
+
+
+def test_plugin_family_trains_samples_and_exports_through_the_cli(tmp_path, capsys):
+    plugin = tmp_path / "tiny_ragan.py"
+    plugin.write_text(PLUGIN)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2",
+               PYTHONPATH=REPO_ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run([sys.executable, "-c", _PLUGIN_SESSION, str(plugin), str(tmp_path)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    line = next(line for line in proc.stdout.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line[len("RESULT "):])
+    assert result["codes"] == {"help": 0, "train": 0, "sample": 0, "savedmodel": 0, "onnx": 0}
+    assert result["help_lists_family"]
+    assert result["family"] == "tiny_ragan" and result["class"] == "TinyRaGAN"
+    assert result["generated"] == [4, 2]
+
+    run = tmp_path / "run"
+    state = json.loads((run / "checkpoints" / "state.json").read_text())
+    assert state["config"]["family"] == "tiny_ragan" and state["epoch"] == 1
+    assert set(state["history"]) >= {"d_loss", "g_loss"}
+    assert (run / "metrics.json").is_file()
+    assert _png_size(tmp_path / "sample.png") == (512, 512)  # a scatter of 2-D points
+    meta = json.loads((tmp_path / "serving" / "ragan" / "1" / "assets.extra"
+                       / "kerasgan_export.json").read_text())
+    assert meta["family"] == "tiny_ragan" and meta["kind"] == "points"
+    assert (tmp_path / "ragan.onnx").is_file()
+
+    # This process never imported the plugin: the saved model needs --plugin to load.
+    assert "tiny_ragan" not in families.names()
+    assert main(["sample", str(run / "model.keras"), "-o", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kerasgan: error:") and len(err.strip().splitlines()) == 1
+    assert "--plugin" in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_plugin_errors_are_one_line(tmp_path, capsys):
+    broken = tmp_path / "broken_family.py"
+    broken.write_text("import kerasgan\nraise RuntimeError('boom at import')\n")
+    cases = [
+        (["train", "--plugin", str(tmp_path / "missing.py"), "--family", "gan", "--data",
+          "ring8", "--out", str(tmp_path / "x")], ["--plugin", "missing.py", "not found"]),
+        (["train", "--plugin", str(broken), "--family", "gan", "--data", "ring8",
+          "--out", str(tmp_path / "x")], ["could not import the plugin", "boom at import"]),
+        (["sample", str(tmp_path / "m.keras"), "--plugin", "no_such_module_xyz"],
+         ["could not import the plugin", "no_such_module_xyz"]),
+        (["train", "--family", "tiny_ragan", "--data", "ring8", "--out", str(tmp_path / "x")],
+         ["Unknown GAN family 'tiny_ragan'", "--plugin"]),
+    ]
+    for argv, expected in cases:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("kerasgan: error:") and len(err.strip().splitlines()) == 1, err
+        for text in expected:
+            assert text in err, (argv, err)
+    assert not (tmp_path / "x").exists()

@@ -644,6 +644,84 @@ def test_write_models_config_for_a_container(base, tmp_path):
     assert cond.base_path == str(local / "cond")
 
 
+def _repo_with_config(tmp_path, base, config_text):
+    repo = tmp_path / "repo"
+    shutil.copytree(os.path.join(base, "noise"), repo / "noise")
+    (repo / "models.config").write_text(config_text)
+    return repo
+
+
+def test_missing_absolute_base_path_is_an_error_not_another_folder(base, tmp_path, capsys):
+    """Issue 11 (8): a missing absolute base_path silently served the config's sibling folder."""
+    from kerasgan.serving.config import base_path_problem
+    from kerasgan.serving.repository import ModelRepository
+
+    missing = tmp_path / "elsewhere" / "noise"
+    repo = _repo_with_config(tmp_path, base, f'model_config_list {{ config {{ name: "noise" '
+                             f'base_path: "{missing}" model_platform: "tensorflow" }} }}')
+    (entry,) = read_model_config(str(repo / "models.config"))
+    assert entry.base_path == str(missing)  # not repo/noise
+    problem = base_path_problem(entry)
+    assert f"base_path {missing} does not exist" in problem and str(repo / "models.config") in problem
+    repository = ModelRepository(str(repo), poll_seconds=0)
+    with pytest.raises(ValueError, match=f"'noise' cannot be loaded: its base_path {missing} does not exist"):
+        repository.start()
+    assert repository.servables() == []
+    assert main(["serve", str(repo), "--rest-port", "0", "--grpc-port", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kerasgan: error:") and str(missing) in err and len(err.splitlines()) == 1
+
+
+def test_base_path_missing_after_a_reload_is_reported_not_loadable(base, tmp_path, caplog):
+    from kerasgan.serving.repository import ModelRepository
+
+    repo = _repo_with_config(tmp_path, base, 'model_config_list { config { name: "noise" '
+                             'base_path: "noise" model_platform: "tensorflow" } }')
+    repository = ModelRepository(str(repo), poll_seconds=0).start()
+    try:
+        (repo / "models.config").write_text(
+            'model_config_list { config { name: "noise" base_path: "noise" } '
+            'config { name: "typo" base_path: "/no/such/typo" } }')
+        with caplog.at_level("ERROR", logger="kerasgan.serving"):
+            repository.reload()
+            repository.reload()
+        assert [r.getMessage() for r in caplog.records].count(
+            "model 'typo' cannot be loaded: its base_path /no/such/typo does not exist; fix base_path in "
+            f"{repo / 'models.config'} (a relative path is read from the config file's folder) "
+            "or export the model there") == 1  # logged once, not at every poll
+        assert list(repository.problems()) == ["typo"]
+        with pytest.raises(ServingError, match="/no/such/typo does not exist") as caught:
+            repository.status("typo")
+        assert caught.value.status == 404
+        with pytest.raises(ServingError, match="/no/such/typo does not exist"):
+            repository.resolve("typo")
+        assert repository.resolve("noise") is not None  # the others keep serving
+        (repo / "models.config").write_text('model_config_list { config { name: "noise" base_path: "noise" } }')
+        repository.reload()
+        assert repository.problems() == {}
+    finally:
+        repository.stop()
+
+
+def test_container_config_maps_only_its_declared_base(base, tmp_path):
+    from kerasgan.export.serving_files import update_models_config
+
+    repo = tmp_path / "exports"
+    shutil.copytree(os.path.join(base, "noise"), repo / "noise")
+    write_models_config(str(repo), container_base="/srv/models")
+    text = (repo / "models.config").read_text()
+    assert text.startswith("# kerasgan: container_base=/srv/models\n")
+    assert read_model_config(str(repo / "models.config"))[0].base_path == str(repo / "noise")
+    # A later export keeps the file a container file.
+    update_models_config(str(repo), "more")
+    text = (repo / "models.config").read_text()
+    assert text.startswith("# kerasgan: container_base=/srv/models\n")
+    assert 'base_path: "/srv/models/more"' in text
+    # Without the declaration, nothing is mapped.
+    (repo / "models.config").write_text(text.split("\n", 1)[1])
+    assert read_model_config(str(repo / "models.config"))[0].base_path == "/srv/models/noise"
+
+
 # --------------------------------------------------------------------- CLI
 
 

@@ -11,9 +11,10 @@ Serving); the warmup file a TFRecord of ``PredictionLog`` records.
 from __future__ import annotations
 
 import os
+import posixpath
 
 from kerasgan.files import atomic_write_text
-from kerasgan.serving.config import parse_server_config
+from kerasgan.serving.config import CONTAINER_COMMENT, container_base_of, parse_server_config
 
 __all__ = [
     "BATCHING_PARAMETERS",
@@ -39,6 +40,9 @@ def update_models_config(base, name):
     The entry gets ``base_path`` (absolute ``BASE/NAME``) and
     ``model_platform: "tensorflow"``; a version policy or version labels
     already set for this model are kept (default policy: latest, 1 version).
+    A file rewritten for a container (``# kerasgan: container_base=PATH``,
+    see :func:`kerasgan.serving.write_models_config`) stays one: the entry
+    gets ``PATH/NAME`` and the comment is kept.
 
     Returns:
         the path of the config file.
@@ -54,21 +58,27 @@ def update_models_config(base, name):
 
     path = os.path.join(base, "models.config")
     config = model_server_config_pb2.ModelServerConfig()
+    container_base = None
     if os.path.exists(path):
         try:
             config = parse_server_config(path)
         except ValueError as error:
             raise ExportError(f"{error} Fix or remove it; kerasgan only adds to it.") from None
+        container_base = container_base_of(path)
     entries = config.model_config_list.config
     entry = next((item for item in entries if item.name == name), None)
     if entry is None:
         entry = entries.add()
         entry.name = name
-    entry.base_path = os.path.abspath(os.path.join(base, name))
+    if container_base is None:
+        entry.base_path = os.path.abspath(os.path.join(base, name))
+    else:
+        entry.base_path = posixpath.join(container_base, name)
     entry.model_platform = "tensorflow"
     if not entry.HasField("model_version_policy"):
         entry.model_version_policy.latest.num_versions = 1
-    atomic_write_text(path, text_format.MessageToString(config))
+    header = "" if container_base is None else CONTAINER_COMMENT.format(container_base) + "\n"
+    atomic_write_text(path, header + text_format.MessageToString(config))
     return path
 
 

@@ -10,6 +10,12 @@ Without a ``models.config`` every sub-folder of ``BASE`` holding integer version
 folders is a model served with the "latest" policy, and ``BASE`` itself may be one
 model's folder (``BASE/VERSION/...``; the model is then named after ``BASE``),
 like TF Serving's ``--model_base_path``.
+
+A ``base_path`` that does not exist is reported as such (the model cannot be
+loaded), never replaced by another folder. The one mapping is explicit: a file
+rewritten for a container by :func:`write_models_config` starts with the line
+``# kerasgan: container_base=/models``, and its paths under ``/models`` are read
+relative to the file's folder when ``kerasgan serve`` runs outside the container.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import dataclasses
 import logging
 import os
 import posixpath
+import re
 
 from kerasgan.files import atomic_write_text
 
@@ -25,6 +32,9 @@ log = logging.getLogger("kerasgan.serving")
 
 CONFIG_NAME = "models.config"
 BATCHING_NAME = "batching_parameters.txt"
+#: First line of a ``models.config`` rewritten for a container (a text-proto comment).
+CONTAINER_COMMENT = "# kerasgan: container_base={}"
+_CONTAINER_LINE = re.compile(r"^#\s*kerasgan:\s*container_base=(\S+)\s*$", re.MULTILINE)
 
 
 @dataclasses.dataclass
@@ -38,6 +48,8 @@ class ModelEntry:
         num_versions: how many of the newest versions ``"latest"`` serves.
         versions: the versions ``"specific"`` serves.
         labels: version label -> version (e.g. ``{"stable": 1, "canary": 2}``).
+        config_file: the ``models.config`` the entry comes from (``""`` when
+            discovered from the folder layout).
     """
 
     name: str
@@ -46,6 +58,7 @@ class ModelEntry:
     num_versions: int = 1
     versions: tuple = ()
     labels: dict = dataclasses.field(default_factory=dict)
+    config_file: str = ""
 
     def select(self, available):
         """The versions of ``available`` (integers) this entry's policy serves, ascending."""
@@ -122,24 +135,59 @@ def parse_server_config(path):
     return config
 
 
-def _local_base_path(base_path, config_dir, name):
-    """Resolves ``base_path`` on this machine.
+def container_base_of(path):
+    """The ``container_base`` a ``models.config`` declares in its first comment lines, or ``None``."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    match = _CONTAINER_LINE.search(head)
+    return match.group(1).rstrip("/") or "/" if match else None
 
-    Relative paths are relative to the config file's folder. An absolute path that
-    does not exist here (typically a container path such as ``/models/NAME``
-    written by :func:`write_models_config`) falls back to the sibling folder of the
-    config file with the same last component, so one ``models.config`` serves both
-    in Docker and with ``kerasgan serve``.
+
+def _local_base_path(base_path, config_dir, container_base=None):
+    """Resolves ``base_path`` on this machine; a missing folder is returned as it is.
+
+    Relative paths are relative to the config file's folder. An absolute path
+    under the file's declared ``container_base`` that does not exist here is the
+    same path relative to the config file's folder (the file was rewritten by
+    :func:`write_models_config` for a container that mounts that folder). Any
+    other path is kept, existing or not: :func:`base_path_problem` reports it.
     """
     if not os.path.isabs(base_path):
         return os.path.normpath(os.path.join(config_dir, base_path))
-    if os.path.isdir(base_path):
+    if os.path.isdir(base_path) or container_base is None:
         return base_path
-    local = os.path.join(config_dir, posixpath.basename(base_path.rstrip("/")) or name)
-    if os.path.isdir(local):
-        log.info("model %s: base_path %s not found here; using %s", name, base_path, local)
-        return local
-    return base_path
+    inside = posixpath.normpath(base_path)
+    root = posixpath.normpath(container_base)
+    if inside != root and not inside.startswith(root.rstrip("/") + "/"):
+        return base_path
+    parts = [p for p in posixpath.relpath(inside, root).split("/") if p not in ("", ".")]
+    return os.path.normpath(os.path.join(config_dir, *parts))
+
+
+def base_path_problem(entry):
+    """Why a model's versions cannot be loaded from its ``base_path``, or ``None``.
+
+    TF Serving fails a model whose base path does not exist; so does
+    ``kerasgan serve``, naming the path and the config file to fix.
+
+    Args:
+        entry: a :class:`ModelEntry`.
+
+    Returns:
+        A one-line message, or ``None`` when ``entry.base_path`` is a folder.
+    """
+    if os.path.isdir(entry.base_path):
+        return None
+    what = "is not a folder" if os.path.exists(entry.base_path) else "does not exist"
+    where = f" in {entry.config_file}" if entry.config_file else ""
+    return (
+        f"model {entry.name!r} cannot be loaded: its base_path {entry.base_path} {what}; "
+        f"fix base_path{where} (a relative path is read from the config file's folder) "
+        "or export the model there"
+    )
 
 
 def read_model_config(path):
@@ -153,10 +201,12 @@ def read_model_config(path):
 
     Raises:
         ValueError: the file is not a valid config (bad syntax, duplicate names,
-            unsupported platform, ...).
+            unsupported platform, ...). A ``base_path`` that does not exist is
+            not an error here: :func:`base_path_problem` reports it per model.
     """
     config = parse_server_config(path)
     config_dir = os.path.dirname(os.path.abspath(path))
+    container_base = container_base_of(path)
     entries, seen = [], set()
     for model in config.model_config_list.config:
         if not model.name or not model.base_path:
@@ -169,7 +219,8 @@ def read_model_config(path):
                 f"{path}: model {model.name!r} has model_platform {model.model_platform!r}; "
                 "only 'tensorflow' SavedModels are served."
             )
-        entry = ModelEntry(model.name, _local_base_path(model.base_path, config_dir, model.name))
+        entry = ModelEntry(model.name, _local_base_path(model.base_path, config_dir, container_base),
+                           config_file=os.path.abspath(path))
         policy = model.model_version_policy
         which = policy.WhichOneof("policy_choice")
         if which == "all":
@@ -205,8 +256,9 @@ def write_models_config(base, container_base="/models", output=None):
     ``BASE`` mounted at ``container_base``, so each ``base_path`` must be rewritten
     to ``container_base/<path relative to BASE>``. Everything else (policies,
     labels) is kept. Without a config file the models are discovered from the
-    folder layout (latest policy). ``kerasgan serve`` still reads the rewritten
-    file: absolute paths missing on the host fall back to ``BASE/<last component>``.
+    folder layout (latest policy). The file starts with
+    ``# kerasgan: container_base=PATH``, so ``kerasgan serve`` still reads it on
+    the host: paths under ``container_base`` are read relative to its folder.
 
     Args:
         base: the export folder (mounted at ``container_base``).
@@ -227,9 +279,11 @@ def write_models_config(base, container_base="/models", output=None):
         raise FileNotFoundError(f"export folder {base!r} not found.")
     base_abs = os.path.abspath(base)
     source = config_file_for(base)
+    source_container = None
     if source:
         config = parse_server_config(source)
         config_dir = os.path.dirname(os.path.abspath(source))
+        source_container = container_base_of(source)
         models = list(config.model_config_list.config)
     else:
         config = model_server_config_pb2.ModelServerConfig()
@@ -243,7 +297,7 @@ def write_models_config(base, container_base="/models", output=None):
             f"no models in {base!r} (expected {base}/NAME/VERSION/saved_model.pb); export one first."
         )
     for model in models:
-        local = os.path.abspath(_local_base_path(model.base_path, config_dir, model.name))
+        local = os.path.abspath(_local_base_path(model.base_path, config_dir, source_container))
         relative = os.path.relpath(local, base_abs)
         if relative.startswith(os.pardir):
             raise ValueError(
@@ -253,5 +307,6 @@ def write_models_config(base, container_base="/models", output=None):
         parts = [] if relative == os.curdir else relative.split(os.sep)
         model.base_path = posixpath.join(container_base, *parts)
     output = output or os.path.join(base, CONFIG_NAME)
-    atomic_write_text(output, text_format.MessageToString(config))
+    header = CONTAINER_COMMENT.format(posixpath.normpath(container_base))
+    atomic_write_text(output, header + "\n" + text_format.MessageToString(config))
     return output

@@ -90,6 +90,7 @@ class ModelRepository:
         self.max_load_retries, self.load_retry_seconds = int(max_load_retries), load_retry_seconds
         self._models = {}  # name -> {version: VersionStatus}
         self._entries = {}  # name -> ModelEntry
+        self._problems = {}  # name -> why its base_path cannot be loaded
         self._lock = threading.RLock()
         self._reload_lock = threading.Lock()
         self._stop = threading.Event()
@@ -101,7 +102,8 @@ class ModelRepository:
         """Loads the models once, then polls in a background thread; returns self.
 
         Raises:
-            ValueError: the config file is invalid.
+            ValueError: the config file is invalid, or a model's ``base_path``
+                does not exist (the message names it).
         """
         self.reload(strict=True)
         if self.poll_seconds > 0 and self._thread is None:
@@ -143,8 +145,13 @@ class ModelRepository:
         it no longer selects are unloaded. Load failures become ``END`` states
         with the error, never exceptions.
 
+        A model whose ``base_path`` does not exist is not loadable: logged
+        once, reported by :meth:`status` and :meth:`resolve` with the path;
+        versions it already serves keep serving.
+
         Args:
-            strict: raise on an invalid config file instead of logging it.
+            strict: raise on an invalid config file or a missing ``base_path``
+                instead of logging it.
         """
         with self._reload_lock:
             try:
@@ -154,9 +161,21 @@ class ModelRepository:
                     raise
                 log.error("keeping the current models: %s", error)
                 return
+            problems = {}
             for entry in entries:
-                self._sync_model(entry)
+                problem = config_lib.base_path_problem(entry)
+                if problem is not None:
+                    problems[entry.name] = problem
+            if strict and problems:
+                raise ValueError("; ".join(problems.values()))
+            for name, problem in problems.items():
+                if self._problems.get(name) != problem:  # once per change, not every poll
+                    log.error("%s", problem)
+            for entry in entries:
+                if entry.name not in problems:  # versions loaded before keep serving
+                    self._sync_model(entry)
             with self._lock:
+                self._problems = problems
                 self._entries = {entry.name: entry for entry in entries}
                 gone = [name for name in self._models if name not in self._entries]
             for name in gone:
@@ -254,7 +273,8 @@ class ModelRepository:
             if version is None:
                 ready = [v for v, s in versions.items() if s.state == "AVAILABLE"]
                 if not ready:
-                    raise not_found(f"Servable not found for request: Latest({name})")
+                    raise not_found(f"Servable not found for request: Latest({name})"
+                                    + self._problem_suffix(name))
                 return versions[max(ready)].servable
             status = versions.get(int(version))
             if status is None or status.state != "AVAILABLE":
@@ -270,7 +290,8 @@ class ModelRepository:
         with self._lock:
             versions = self._models.get(name)
             if not versions:
-                raise not_found(f"Could not find any versions of model {name}")
+                raise not_found(f"Could not find any versions of model {name}"
+                                + self._problem_suffix(name))
             if label is not None:
                 labels = self.labels(name)
                 if label not in labels:
@@ -281,6 +302,15 @@ class ModelRepository:
                     raise not_found(f"Could not find version {version} of model {name}")
                 return [dataclasses.replace(versions[int(version)])]
             return [dataclasses.replace(versions[v]) for v in sorted(versions, reverse=True)]
+
+    def problems(self):
+        """``{model name: why it cannot be loaded}`` for models whose ``base_path`` is missing."""
+        with self._lock:
+            return dict(self._problems)
+
+    def _problem_suffix(self, name):
+        problem = self._problems.get(name)
+        return f": {problem}" if problem else ""
 
     def servables(self):
         """Every available servable (for monitoring and tests)."""

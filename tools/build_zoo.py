@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    python tools/build_zoo.py --write-configs          # (re)write missing YAMLs from today's recipes
+    python tools/build_zoo.py --write-configs          # write missing YAMLs (recipe differences)
     python tools/build_zoo.py gan-ring8 wgan-ring8     # retrain these entries from their YAML
     python tools/build_zoo.py --all                    # retrain every entry that publishes weights
     python tools/build_zoo.py --metrics-only --all     # re-measure metrics from the shipped weights
@@ -57,38 +57,36 @@ TRAINED = {
 }
 
 #: Paper recipes without published weights (too big to train here): name ->
-#: (family, data set, description, overrides of the written-out entry).
+#: (family, data set, description, the paper's TrainConfig settings). The entry lists
+#: those that differ from the family's default recipe.
 PAPERS = {
     "dcgan-mnist": ("dcgan", "mnist", (
         "DCGAN on MNIST resized to 32x32 (kerasgan's DCGAN nets need a power-of-two size) "
         "(Radford et al. 2016, arXiv:1511.06434: Adam lr 2e-4, beta_1 0.5, batch 128; 25 "
         "epochs as in the authors' reference code)."),
-        {"data": {"image_size": 32}, "training": {"batch_size": 128, "epochs": 25}}),
+        {"image_size": 32, "batch_size": 128, "epochs": 25}),
     "wgan-gp-cifar10": ("wgan_gp", "cifar10", (
         "WGAN-GP on CIFAR-10 32x32 (Gulrajani et al. 2017, arXiv:1704.00028: Adam lr 1e-4, "
         "betas 0 / 0.9, batch 64, 5 critic steps, gradient penalty 10, 200k generator "
         "iterations = 256 epochs of 781 batches; the paper's ResNet nets are replaced by "
         "kerasgan's DCGAN nets)."),
-        {"data": {"image_size": 32}, "training": {"batch_size": 64, "epochs": 256}}),
+        {"image_size": 32, "batch_size": 64, "epochs": 256}),
     "dcgan-celeba64": ("dcgan", "celeb_a", (
         "DCGAN on CelebA faces at 64x64 (Radford et al. 2016, arXiv:1511.06434: Adam lr "
         "2e-4, beta_1 0.5, batch 128; 25 epochs as in the authors' reference code)."),
-        {"data": {"image_size": 64, "channels": 3},
-         "training": {"batch_size": 128, "epochs": 25}}),
+        {"image_size": 64, "channels": 3, "batch_size": 128, "epochs": 25}),
     "cyclegan-horse2zebra": ("cyclegan", "cycle_gan/horse2zebra", (
         "CycleGAN horse <-> zebra at 256x256 (Zhu et al. 2017, arXiv:1703.10593: Adam lr "
         "2e-4, beta_1 0.5, batch 1, cycle weight 10, 200 epochs; the paper decays the "
         "learning rate linearly to 0 over the last 100 epochs, kerasgan train keeps it "
         "constant)."),
-        {"data": {"image_size": 256, "channels": 3},
-         "training": {"batch_size": 1, "epochs": 200}}),
+        {"image_size": 256, "channels": 3, "batch_size": 1, "epochs": 200}),
     "pix2pix-facades": ("pix2pix", "pairs:data/facades", (
         "pix2pix labels -> facades at 256x256 (Isola et al. 2017, arXiv:1611.07004: Adam "
         "lr 2e-4, beta_1 0.5, batch 1, L1 weight 100, 200 epochs). Data: the pix2pix "
         "facades download (side-by-side A|B images) unpacked into data/facades/{train,val}; "
         "run from the folder that holds data/."),
-        {"data": {"image_size": 256, "channels": 3},
-         "training": {"batch_size": 1, "epochs": 200}}),
+        {"image_size": 256, "channels": 3, "batch_size": 1, "epochs": 200}),
 }
 
 _PREPROCESSING = {
@@ -99,7 +97,7 @@ _PREPROCESSING = {
 }
 
 
-def _spec(data):
+def _spec(data, image_size=None, channels=None):
     """The data spec; tfds / folder sets (not on this machine) get their known kind and shape."""
     from kerasgan import data as data_module
     from kerasgan.data.base import DataSpec
@@ -109,57 +107,66 @@ def _spec(data):
         "cifar10": DataSpec("cifar10", "image", (32, 32, 3), 10),
         "celeb_a": DataSpec("celeb_a", "image", (64, 64, 3), None),
     }
-    if data in known:
-        return known[data]
     if data.startswith("cycle_gan/"):
-        return DataSpec(data, "unpaired", (256, 256, 3), None, target_shape=(256, 256, 3))
+        known[data] = DataSpec(data, "unpaired", (256, 256, 3), None, target_shape=(256, 256, 3))
     if data.startswith("pairs:"):
-        return DataSpec(data, "paired", (256, 256, 3), None, target_shape=(256, 256, 3))
-    return data_module.spec(data)
+        known[data] = DataSpec(data, "paired", (256, 256, 3), None, target_shape=(256, 256, 3))
+    if data not in known:
+        return data_module.spec(data, image_size=image_size, channels=channels)
+    spec = known[data]
+    if spec.kind == "points" or (image_size is None and channels is None):
+        return spec
+    size = image_size or spec.shape[0]
+    shape = (size, size, channels or spec.shape[-1])
+    target = None
+    if spec.target_shape is not None:
+        target = (size, size, channels or spec.target_shape[-1])
+    return DataSpec(spec.name, spec.kind, shape, spec.num_classes, target_shape=target)
 
 
-def recipe_entry(name, family, data, description):
-    """A zoo entry with today's :func:`kerasgan.training.default_recipe`, written out."""
-    from kerasgan import families, training
+def recipe_differences(family, data, settings=None):
+    """The ``settings`` (TrainConfig keys) that differ from the family's default recipe.
+
+    A zoo entry lists only these: ``kerasgan train --config`` fills in the rest
+    from the family's recipe (:func:`kerasgan.training.default_recipe`).
+    """
+    from kerasgan import training
+
+    settings = dict(settings or {})
+    spec = _spec(data, settings.get("image_size"), settings.get("channels"))
+    # Validates the keys and values (a ConfigError names the bad one).
+    training.TrainConfig.from_dict({"family": family, "data": data, **settings}, source=family)
+    default = training.TrainConfig(family=family, data=data).resolved(spec)
+    return {key: value for key, value in settings.items() if getattr(default, key) != value}
+
+
+def recipe_entry(name, family, data, description, settings=None):
+    """A zoo entry (no metrics, no weights yet) for the family's recipe with ``settings``."""
     from kerasgan.zoo.models import entry_for_recipe
 
-    family_cls = families.get(family)
-    spec = _spec(data)
-    recipe = training.default_recipe(family, spec)
-    optimizers = training.build_optimizers(
-        family_cls, recipe["g_lr"], recipe["d_lr"], recipe.get("ema_momentum")
-    )
+    settings = dict(settings or {})
+    spec = _spec(data, settings.get("image_size"), settings.get("channels"))
     return entry_for_recipe(
         name, description, family, data,
-        latent_dim=recipe["latent_dim"],
-        family_kwargs=recipe.get("family_kwargs", {}),
-        optimizers=optimizers,
-        batch_size=recipe["batch_size"],
-        epochs=recipe["epochs"],
-        d_steps=family_cls.default_d_steps,
-        seed=0,
+        recipe=recipe_differences(family, data, settings),
         preprocessing=_PREPROCESSING[spec.kind],
     )
 
 
 def write_configs(overwrite=False):
-    """Writes the YAML of every trained entry that has none yet (all with ``overwrite``)."""
+    """Writes the YAML of every entry that has none yet (all with ``overwrite``)."""
     from kerasgan import training, zoo
+    from kerasgan.zoo import schema
 
     os.makedirs(zoo.config_dir(), exist_ok=True)
-    for name, (family, data, description) in TRAINED.items():
+    wanted = {name: (*values, None) for name, values in TRAINED.items()}
+    wanted.update(PAPERS)
+    for name, (family, data, description, settings) in wanted.items():
         path = zoo.config_path(name)
         if os.path.exists(path) and not overwrite:
             continue
-        training.write_yaml(recipe_entry(name, family, data, description), path)
-        print(f"wrote {path}")
-    for name, (family, data, description, overrides) in PAPERS.items():
-        path = zoo.config_path(name)
-        if os.path.exists(path) and not overwrite:
-            continue
-        entry = recipe_entry(name, family, data, description)
-        for section, values in overrides.items():
-            entry[section].update(values)
+        entry = recipe_entry(name, family, data, description, settings)
+        schema.validate_entry(entry, source=path)
         training.write_yaml(entry, path)
         print(f"wrote {path}")
 

@@ -6,6 +6,10 @@ import math
 import os
 
 import keras
+import pytest
+
+from kerasgan import families
+from kerasgan.training import TrainConfig
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _BENCH = os.path.join(_ROOT, "tools", "bench.py")
@@ -69,7 +73,6 @@ def test_bench_new_family_on_its_own_batches():
             "--modes", "fp32",
             "--image-size", "16",
             "--batch-size", "4",
-            "--translation-filters", "4",
             "--steps", "1",
             "--repeats", "1",
             "--warmup-steps", "1",
@@ -85,32 +88,56 @@ def test_bench_new_family_on_its_own_batches():
     assert report["config"]["data"] == {"pix2pix": "paired 16x16x1"}
 
 
-def test_bench_data_of_every_family():
-    """Each family gets its batch structure; acgan/translation have no point version."""
+def _batch_structure(spec, batch):
+    """What a fit batch of the spec must look like."""
+    if spec.kind in ("paired", "unpaired"):
+        return isinstance(batch, tuple) and [tuple(b.shape) for b in batch] == [
+            (2, *spec.shape), (2, *spec.target_shape)]
+    if spec.num_classes:
+        return (isinstance(batch, tuple) and tuple(batch[0].shape) == (2, *spec.shape)
+                and batch[1].dtype.name == "int32")
+    return not isinstance(batch, tuple) and tuple(batch.shape) == (2, *spec.shape)
+
+
+@pytest.mark.parametrize("family", families.names())
+def test_bench_data_of_every_family(family):
+    """Each family gets data of a kind it declares, in its batch structure."""
     bench = _load_bench()
-    shapes = {}
-    for family in ("gan", "cgan", "acgan", "infogan", "pix2pix", "cyclegan", "stargan"):
-        spec = bench.make_spec("image", 16, family, channels=3)
-        batch = next(iter(bench.make_dataset(spec, 2)))
-        shapes[family] = bench.describe_spec(spec)
-        if isinstance(batch, tuple):
-            assert tuple(batch[0].shape) == (2, 16, 16, 3)
-            assert batch[1].dtype.name == ("int32" if spec.num_classes else "float32")
-        else:
-            assert tuple(batch.shape) == (2, 16, 16, 3)
-    assert shapes == {
-        "gan": "image 16x16x3",
-        "cgan": "image 16x16x3 + 10 labels",
-        "acgan": "image 16x16x3 + 10 labels",
-        "infogan": "image 16x16x3",
-        "pix2pix": "paired 16x16x3",
-        "cyclegan": "unpaired 16x16x3",
-        "stargan": "image 16x16x3 + 3 labels",
-    }
-    points = bench.make_spec("points", 16, "acgan")
-    try:
-        bench.build_model("acgan", "fp32", points)
-    except ValueError as error:
-        assert "no 2-D point version" in str(error)
+    cls = families.get(family)
+    spec = bench.make_spec("image", 16, family, channels=3, num_classes=4)
+    assert spec.kind in cls.data_kinds and spec.kind != "points"
+    assert spec.shape == (16, 16, 3) and spec.num_classes == (4 if cls.needs_labels else None)
+    cls.check_data(spec)
+    assert _batch_structure(spec, next(iter(bench.make_dataset(spec, 2))))
+    assert bench.describe_spec(spec) == f"{spec.kind} 16x16x3" + (
+        " + 4 labels" if cls.needs_labels else "")
+    if "points" in cls.data_kinds:
+        points = bench.make_spec("points", 16, family)
+        assert points.shape == (2,) and _batch_structure(points, next(iter(bench.make_dataset(points, 2))))
     else:
-        raise AssertionError("acgan on points should fail")
+        with pytest.raises(ValueError, match="no 2-D point version"):
+            bench.make_spec("points", 16, family)
+
+
+def test_bench_builds_the_model_kerasgan_train_builds():
+    bench = _load_bench()
+    spec = bench.make_spec("points", 16, "wgan")
+    model = bench.build_model("wgan", "fp32", spec)
+    config = TrainConfig("wgan", spec.name).resolved(spec)
+    assert model.clip_value == config.family_kwargs["clip_value"]  # the 2-D recipe's
+    assert model.latent_dim == config.latent_dim
+    assert float(model.g_optimizer.learning_rate) == pytest.approx(config.g_lr)
+    assert not model.jit_compile and not model.run_eagerly
+    assert keras.mixed_precision.global_policy().name == "float32"
+    half = bench.build_model("wgan", "bf16_xla", spec)
+    assert half.jit_compile and "bfloat16" in {layer.compute_dtype for layer in half.generator.layers}
+    assert keras.mixed_precision.global_policy().name == "float32"
+
+
+def test_bench_error_rows_for_data_a_family_does_not_train_on():
+    bench = _load_bench()
+    report = bench.main(["--families", "pix2pix", "--modes", "fp32", "--shape", "points",
+                         "--quiet"])
+    rows = report["rows"]
+    assert [(r["family"], r["mode"]) for r in rows] == [("pix2pix", "eager"), ("pix2pix", "fp32")]
+    assert all("no 2-D point version" in row["error"] for row in rows)

@@ -9,21 +9,18 @@ Usage::
 
 What is measured
 ----------------
-For each family (``kerasgan.families.names()``) the family's default nets are
-built with ``Family.build_for_data(spec)`` on ``image-size x image-size x
-channels`` data (default 32x32x1), or with ``--shape points`` the 2-D MLP nets:
+For each family (``kerasgan.families.names()``, plus any ``--plugin``) the model
+is built the way ``kerasgan train`` builds it: :func:`kerasgan.training.build_model`
+on the family's default recipe (nets of the family's ``build_for_data``, its
+recipe's latent size, family arguments, optimizers and learning rates) for a
+synthetic data set of a kind the family declares (``data_kinds``):
 
-* gan, dcgan, lsgan, wgan, wgan_gp, sngan, infogan: DCGAN-style nets on images;
-* cgan, acgan: conditional DCGAN nets on images with 10 class labels
-  (batches ``(x, label)``; on points cgan gets 8 labels, acgan has no point
-  version and gets an error row);
-* pix2pix: U-Net + conditional PatchGAN on ``(source, target)`` pairs;
-  cyclegan: two ResNet generators + two PatchGANs on unpaired ``(a, b)``;
-  stargan: ResNet generator with a domain input + StarGAN discriminator on
-  ``(x, domain)`` with 3 domains. These three are built like
-  ``build_for_data`` but with ``--translation-filters`` base filters
-  (default 16, instead of 32 below 64 px) so that they run on a CPU; they
-  have no point version.
+* ``--shape image`` (default): ``image-size x image-size x channels`` data of the
+  family's first image kind: plain images (with ``--num-classes`` labels for
+  families that ``needs_labels``, e.g. cgan, acgan, stargan's domains),
+  ``(source, target)`` pairs (pix2pix) or unpaired ``(a, b)`` images (cyclegan);
+* ``--shape points``: 2-D points, for the families that train on them (MLP nets);
+  the others get an error row.
 
 The data is synthetic (uniform in [-1, 1], labels cycling over the classes) in
 a repeated ``tf.data.Dataset`` of ``--batch-size`` batches (default 64); each
@@ -54,9 +51,10 @@ families with one critic step; families with ``d_steps > 1`` (WGAN, WGAN-GP, Sta
 5 critic updates, i.e. 6 network updates per train step instead of 2) time
 ``max(2, round(N * 2 / (d_steps + 1)))`` train steps so that each window holds
 about the same work (``--no-scale-steps`` turns this off; the row's ``steps``
-says what was timed). The defaults (4 steps, 3 repeats) keep a full run of
-all families and modes around 10 minutes on 2 CPU cores, about half of it XLA
-compilation during warm-up. A mode that raises (build, compile, warm-up or timing) gets a row with
+says what was timed). The defaults (4 steps, 3 repeats) keep the timed part
+short: most of a full run is XLA compilation during warm-up and the
+image-to-image families, which get their default nets (32 base filters below
+64 px, as ``kerasgan train`` builds them). A mode that raises (build, compile, warm-up or timing) gets a row with
 ``error`` set instead of crashing the run.
 
 How to read the numbers
@@ -116,7 +114,6 @@ import statistics
 import subprocess
 import sys
 import time
-import types
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -219,56 +216,51 @@ def _peak_memory():
         return None
 
 
-#: Families that train on labelled batches ``(x, label)`` and their label counts.
-LABELLED = {"cgan": 10, "acgan": 10, "stargan": 3}
-#: Image-to-image families: built here with ``--translation-filters`` base filters.
-TRANSLATION = ("pix2pix", "cyclegan", "stargan")
-#: Families without a 2-D point version (``--shape points`` gives them an error row).
-IMAGE_ONLY = ("acgan",) + TRANSLATION
+def make_spec(shape, image_size, family, channels=1, num_classes=10):
+    """The :class:`kerasgan.data.DataSpec` of the synthetic data ``family`` is benchmarked on.
 
+    The family says what it trains on (``data_kinds``, ``needs_labels``): with
+    ``shape="points"`` 2-D points, else the first non-point kind it declares,
+    at ``image_size x image_size x channels``; ``num_classes`` labels when it
+    needs them.
 
-def make_spec(shape, image_size, family=None, channels=1):
-    """The tiny data-spec object ``build_for_data`` needs, for ``family``.
-
-    ``image``: ``image-size x image-size x channels`` images; with 10 labels
-    for cgan/acgan, 3 domain labels for stargan; ``(source, target)`` pairs
-    for pix2pix, unpaired ``(a, b)`` for cyclegan. ``points``: 2-D points (8
-    labels for cgan).
+    Raises:
+        ValueError: the family does not train on that shape of data.
     """
-    labels = LABELLED.get(family)
+    from kerasgan import families
+    from kerasgan.data import DataSpec
+
+    cls = families.get(family)
+    labels = int(num_classes) if cls.needs_labels else None
     if shape == "points":
-        return types.SimpleNamespace(
-            name="bench-points", kind="points", shape=(2,),
-            num_classes=8 if labels else None, target_shape=None,
-        )
-    if shape != "image":
+        if "points" not in cls.data_kinds:
+            raise ValueError(
+                f"{family} has no 2-D point version (it trains on {', '.join(cls.data_kinds)}); "
+                "use --shape image."
+            )
+        spec = DataSpec("bench-points", "points", (2,), labels)
+    elif shape == "image":
+        kinds = [kind for kind in cls.data_kinds if kind != "points"]
+        if not kinds:
+            raise ValueError(f"{family} trains on 2-D points only; use --shape points.")
+        image = (image_size, image_size, channels)
+        target = image if kinds[0] in ("paired", "unpaired") else None
+        spec = DataSpec(f"bench-{kinds[0]}", kinds[0], image, labels, target_shape=target)
+    else:
         raise ValueError(f"--shape must be 'image' or 'points', got {shape!r}")
-    image = (image_size, image_size, channels)
-    if family == "pix2pix":
-        return types.SimpleNamespace(
-            name="bench-paired", kind="paired", shape=image, num_classes=None, target_shape=image
-        )
-    if family == "cyclegan":
-        return types.SimpleNamespace(
-            name="bench-unpaired", kind="unpaired", shape=image, num_classes=None,
-            target_shape=image,
-        )
-    return types.SimpleNamespace(
-        name="bench-image", kind="image", shape=image, num_classes=labels, target_shape=None
-    )
+    cls.check_data(spec)
+    return spec
 
 
 def describe_spec(spec):
     """Short text of what a family trains on, e.g. ``image 32x32x1 + 10 labels``."""
     shape = "x".join(str(d) for d in spec.shape)
-    if spec.kind in ("paired", "unpaired"):
-        return f"{spec.kind} {shape}"
     text = f"{spec.kind} {shape}"
     return text + (f" + {spec.num_classes} labels" if spec.num_classes else "")
 
 
 def make_dataset(spec, batch_size, seed=0):
-    """Synthetic uniform[-1, 1] data in the family's batch structure, repeated forever.
+    """Synthetic uniform[-1, 1] data in the spec's batch structure, repeated forever.
 
     ``x`` (or ``(x, label)`` when the spec has labels); ``(source, target)``
     for paired and ``(a, b)`` for unpaired specs.
@@ -279,11 +271,10 @@ def make_dataset(spec, batch_size, seed=0):
     rng = np.random.default_rng(seed)
     n = batch_size * 4
     x = rng.uniform(-1.0, 1.0, size=(n,) + tuple(spec.shape)).astype("float32")
-    kind = getattr(spec, "kind", "image")
-    if kind in ("paired", "unpaired"):
+    if spec.kind in ("paired", "unpaired"):
         other = rng.uniform(-1.0, 1.0, size=(n,) + tuple(spec.target_shape)).astype("float32")
         elements = (x, other)
-    elif getattr(spec, "num_classes", None):
+    elif spec.num_classes:
         elements = (x, (np.arange(n) % spec.num_classes).astype("int32"))
     else:
         elements = x
@@ -291,61 +282,25 @@ def make_dataset(spec, batch_size, seed=0):
     return ds.cache().repeat().prefetch(2)
 
 
-def build_translation(family, spec, base_filters, seed=0):
-    """pix2pix / CycleGAN / StarGAN with the nets of ``build_for_data`` but ``base_filters``."""
-    from kerasgan import families, nets
+def build_model(family, mode, spec, seed=0):
+    """Builds and compiles ``family`` for ``mode`` as ``kerasgan train`` would.
 
-    size, _, channels = spec.shape
-    if family == "pix2pix":
-        g = nets.unet_generator(
-            image_size=size, in_channels=channels, out_channels=channels, base_filters=base_filters
-        )
-        d = nets.patchgan_discriminator(
-            image_size=size, channels=channels, condition_channels=channels,
-            base_filters=base_filters,
-        )
-        return families.Pix2Pix(g, d, seed=seed)
-    if family == "cyclegan":
-        options = {"image_size": size, "base_filters": base_filters}
-        generator = {"in_channels": channels, "out_channels": channels, **options}
-        critic = {"channels": channels, "norm": "instance", **options}
-        return families.CycleGAN(
-            nets.resnet_generator(name="generator_ab", **generator),
-            nets.resnet_generator(name="generator_ba", **generator),
-            nets.patchgan_discriminator(name="discriminator_a", **critic),
-            nets.patchgan_discriminator(name="discriminator_b", **critic),
-            seed=seed,
-        )
-    k = int(spec.num_classes)
-    g = nets.resnet_generator(
-        image_size=size, in_channels=channels, out_channels=channels, base_filters=base_filters,
-        num_domains=k,
-    )
-    d = nets.stargan_discriminator(
-        image_size=size, channels=channels, num_domains=k, base_filters=base_filters
-    )
-    return families.StarGAN(g, d, k, seed=seed)
+    :func:`kerasgan.training.build_model` on the family's default recipe for
+    ``spec`` (the mode's dtype policy set only while building), compiled with
+    the recipe's optimizers, the mode's ``jit_compile`` and ``run_eagerly``.
+    """
+    from kerasgan import training
 
-
-def build_model(family, mode, spec, seed=0, translation_filters=16):
-    """Builds and compiles ``family`` for ``mode`` (policy set only while building)."""
-    import keras
-
-    from kerasgan import families
-
-    if spec.kind == "points" and family in IMAGE_ONLY:
-        raise ValueError(f"{family} has image nets only; no 2-D point version (use --shape image).")
     policy, jit, eager = MODES[mode]
-    previous = keras.mixed_precision.global_policy()
-    keras.mixed_precision.set_global_policy(policy)
-    try:
-        if family in TRANSLATION:
-            model = build_translation(family, spec, translation_filters, seed=seed)
-        else:
-            model = families.get(family).build_for_data(spec, seed=seed)
-    finally:
-        keras.mixed_precision.set_global_policy(previous)
-    model.compile(jit_compile=jit, run_eagerly=eager)
+    config = training.TrainConfig(
+        family=family, data=spec.name, seed=seed, mixed_precision=policy, jit_compile=jit
+    ).resolved(spec)
+    model = training.build_model(config, spec, compile=False)
+    g_optimizer, d_optimizer = training.build_optimizers(
+        model.__class__, config.g_lr, config.d_lr, config.ema_momentum
+    )
+    model.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, jit_compile=jit,
+                  run_eagerly=eager)
     return model
 
 
@@ -437,9 +392,7 @@ def bench_family(family, modes, args, spec, ds, log=print):
     for mode in modes:
         row = rows[mode]
         try:
-            model = build_model(
-                family, mode, spec, seed=args.seed, translation_filters=args.translation_filters
-            )
+            model = build_model(family, mode, spec, seed=args.seed)
             row["d_steps"] = int(model.d_steps)
             start = time.perf_counter()
             model.fit(ds, steps_per_epoch=args.warmup_steps, epochs=1, verbose=0, shuffle=False)
@@ -503,15 +456,13 @@ def memory_probe(family, mode, args):
     """Runs one (family, mode) alone; returns its RSS high-water marks (MB)."""
     import tensorflow as tf  # noqa: F401 - imported before the "before" mark
 
-    spec = make_spec(args.shape, args.image_size, family, args.channels)
+    spec = make_spec(args.shape, args.image_size, family, args.channels, args.num_classes)
     ds = make_dataset(spec, args.batch_size, seed=args.seed)
     if _reset_rss_high_water():
         before = _proc_status_mb("VmRSS")
     else:
         before = _maxrss_mb()
-    model = build_model(
-        family, mode, spec, seed=args.seed, translation_filters=args.translation_filters
-    )
+    model = build_model(family, mode, spec, seed=args.seed)
     steps = args.warmup_steps + args.probe_steps
     model.fit(ds, steps_per_epoch=steps, epochs=1, verbose=0, shuffle=False)
     after = _maxrss_mb()
@@ -531,8 +482,8 @@ def isolated_memory(family, mode, args):
         str(args.image_size),
         "--channels",
         str(args.channels),
-        "--translation-filters",
-        str(args.translation_filters),
+        "--num-classes",
+        str(args.num_classes),
         "--batch-size",
         str(args.batch_size),
         "--warmup-steps",
@@ -542,6 +493,8 @@ def isolated_memory(family, mode, args):
         "--seed",
         str(args.seed),
     ]
+    for plugin in args.plugins:
+        cmd += ["--plugin", os.path.abspath(plugin) if plugin.endswith(".py") else plugin]
     env = dict(os.environ)
     env["PYTHONPATH"] = _ROOT + os.pathsep + env.get("PYTHONPATH", "")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=args.probe_timeout)
@@ -603,11 +556,18 @@ def parse_args(argv=None):
     parser.add_argument("--image-size", type=int, default=32)
     parser.add_argument("--channels", type=int, choices=(1, 3), default=1, help="image channels")
     parser.add_argument(
-        "--translation-filters",
+        "--num-classes",
         type=int,
-        default=16,
-        help="base filters of the pix2pix / cyclegan / stargan nets (their default: 32 "
-        "below 64 px, 64 from 64 px)",
+        default=10,
+        help="labels (classes, domains) of the data of families that need labels",
+    )
+    parser.add_argument(
+        "--plugin",
+        dest="plugins",
+        action="append",
+        default=[],
+        metavar="MODULE_OR_FILE.py",
+        help="import a module that registers families (repeatable), as kerasgan --plugin",
     )
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument(
@@ -637,7 +597,7 @@ def parse_args(argv=None):
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
     for name in (
-        "steps", "repeats", "warmup_steps", "batch_size", "probe_steps", "translation_filters"
+        "steps", "repeats", "warmup_steps", "batch_size", "probe_steps", "num_classes"
     ):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be >= 1")
@@ -647,6 +607,11 @@ def parse_args(argv=None):
 def main(argv=None):
     """Runs the benchmark; returns ``{"config": ..., "rows": [...]}``."""
     args = parse_args(argv)
+
+    from kerasgan import families
+
+    for plugin in args.plugins:
+        families.load_plugin(plugin)
 
     if args._probe:  # internal: one isolated memory measurement
         family, mode = args._probe.split(":")
@@ -659,8 +624,6 @@ def main(argv=None):
 
     import keras
     import tensorflow as tf
-
-    from kerasgan import families
 
     def log(message):
         if not args.quiet:
@@ -681,7 +644,17 @@ def main(argv=None):
     started = time.perf_counter()
     for family in family_names:
         log(f"[{time.perf_counter() - started:6.0f}s] {family}")
-        spec = make_spec(args.shape, args.image_size, family, args.channels)
+        try:
+            spec = make_spec(args.shape, args.image_size, family, args.channels, args.num_classes)
+        except ValueError as exc:  # no data of this shape for the family: error rows
+            family_rows = [_new_row(family, m, args) for m in
+                           [BASELINE] + [m for m in modes if m != BASELINE]]
+            for row in family_rows:
+                row["error"] = _short_error(exc)
+                row["data"] = None
+            log(f"  {family}: {family_rows[0]['error']}")
+            rows.extend(family_rows)
+            continue
         data_shapes[family] = describe_spec(spec)
         ds = make_dataset(spec, args.batch_size, seed=args.seed)
         family_rows = bench_family(family, modes, args, spec, ds, log=log)
@@ -709,7 +682,8 @@ def main(argv=None):
             "data": data_shapes,
             "image_size": args.image_size if args.shape == "image" else None,
             "channels": args.channels if args.shape == "image" else None,
-            "translation_filters": args.translation_filters,
+            "num_classes": args.num_classes,
+            "plugins": args.plugins,
             "batch_size": args.batch_size,
             "steps": args.steps,
             "scale_steps": not args.no_scale_steps,

@@ -33,3 +33,14 @@ def test_sweep_reports_the_runs_metrics_and_reuses_finished_runs(tmp_path, capsy
     stamp = os.path.getmtime(run_dir / "model.keras")
     assert tool.main(argv) == 0
     assert os.path.getmtime(run_dir / "model.keras") == stamp
+
+
+def test_default_sweep_is_every_family_that_trains_on_unlabelled_points():
+    from kerasgan import families
+
+    swept = _load_tool().default_families()
+    assert "gan" in swept and "cgan" not in swept and "pix2pix" not in swept
+    for name in families.names():
+        cls = families.get(name)
+        declared = cls.sampling == "noise" and "points" in cls.data_kinds and not cls.needs_labels
+        assert (name in swept) == declared, name

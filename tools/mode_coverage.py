@@ -10,6 +10,11 @@ Usage::
 
     python tools/mode_coverage.py --families gan,lsgan --data ring8,grid25 --seeds 0,1,2
     python tools/mode_coverage.py --families wgan_gp --data ring8 --seeds 0 --epochs 50
+    python tools/mode_coverage.py --plugin ragan.py --families ragan --data ring8
+
+By default it sweeps every registered family that samples noise and trains on
+2-D points without labels (as each family declares: ``sampling``,
+``data_kinds``, ``needs_labels``).
 
 Each run takes one to five minutes on two CPU cores.
 """
@@ -32,7 +37,19 @@ def _names(text):
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def run_one(family, data, seed, out_root, epochs=None):
+def default_families(plugins=()):
+    """Families that sample noise and train on unlabelled 2-D points, as they declare."""
+    from kerasgan import families
+
+    for plugin in plugins:
+        families.load_plugin(plugin)
+    return [
+        name for name, cls in sorted(families.classes().items())
+        if cls.sampling == "noise" and "points" in cls.data_kinds and not cls.needs_labels
+    ]
+
+
+def run_one(family, data, seed, out_root, epochs=None, plugins=()):
     """Trains one run with ``kerasgan train`` (or reuses a finished one); returns its metrics.
 
     Each run is its own ``python -m kerasgan train`` process, so its figures
@@ -45,6 +62,7 @@ def run_one(family, data, seed, out_root, epochs=None):
         seed: training seed.
         out_root: folder holding one run folder per (family, data, seed).
         epochs: override of the recipe's epochs (``None``: the recipe).
+        plugins: ``--plugin`` modules or files of families written outside kerasgan.
 
     Returns:
         dict with ``modes``, ``num_modes``, ``high_quality_pct``, ``reverse_kl`` and ``seconds``.
@@ -61,6 +79,8 @@ def run_one(family, data, seed, out_root, epochs=None):
         ]
         if epochs:
             command += ["--epochs", str(epochs)]
+        for plugin in plugins:
+            command += ["--plugin", os.path.abspath(plugin) if plugin.endswith(".py") else plugin]
         start = time.perf_counter()
         subprocess.run(command, check=True, env={**os.environ, "PYTHONPATH": _ROOT})
         with open(timing_path, "w") as f:
@@ -92,18 +112,26 @@ def _mean_std(values):
 def main(argv=None):
     """Runs the sweep and prints the table; returns 0."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--families", type=_names, default=_names("gan,lsgan,wgan,wgan_gp,sngan"))
+    parser.add_argument("--families", type=_names, default=None,
+                        help="comma-separated (default: every family that samples noise and "
+                        "trains on unlabelled 2-D points)")
     parser.add_argument("--data", type=_names, default=_names("ring8,grid25"))
     parser.add_argument("--seeds", type=lambda t: [int(s) for s in _names(t)], default=[0, 1, 2])
     parser.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
     parser.add_argument("--out", default="runs/mode_coverage", help="folder of the runs")
     parser.add_argument("--json", help="also write every run's figures to this JSON file")
+    parser.add_argument("--plugin", dest="plugins", action="append", default=[],
+                        metavar="MODULE_OR_FILE.py",
+                        help="a module that registers families, passed on to kerasgan train")
     args = parser.parse_args(argv)
+    if args.families is None:
+        args.families = default_families(args.plugins)
 
     rows, raw = [], {}
     for data in args.data:
         for family in args.families:
-            runs = [run_one(family, data, s, args.out, args.epochs) for s in args.seeds]
+            runs = [run_one(family, data, s, args.out, args.epochs, args.plugins)
+                    for s in args.seeds]
             raw[f"{family}/{data}"] = runs
             total = runs[0]["num_modes"] or "?"
             rows.append(

@@ -144,6 +144,15 @@ def load_model_file(path, error=ValueError, compile=False):
         model = keras.models.load_model(path, compile=compile)
     except Exception as cause:  # noqa: BLE001  any load failure is reported in one line
         first = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        if first.startswith("Could not locate class"):
+            missing = first.split("'")[1] if first.count("'") >= 2 else "?"
+            raise error(
+                f"{path!r} holds a model of class {missing!r}, which no loaded module registers; "
+                "pass the module that defines it with --plugin MODULE_OR_FILE.py (Python: "
+                "kerasgan.families.load_plugin(...) before loading)."
+            ) from None
+        if len(first) > 300:
+            first = first[:300] + "..."
         raise error(
             f"could not load {path!r} as a kerasgan model ({first}); is it a kerasgan family "
             "saved with model.save()? A family of your own needs --plugin MODULE_OR_FILE.py."

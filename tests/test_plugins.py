@@ -18,7 +18,11 @@ EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "ragan.
 
 @pytest.fixture(scope="module")
 def ragan():
-    return families.load_plugin(EXAMPLE).RaGAN
+    """The example family, registered for this module only (other tests list the built-ins)."""
+    cls = families.load_plugin(EXAMPLE).RaGAN
+    families.register("ragan")(cls)  # again, in case an earlier module unregistered it
+    yield cls
+    families.unregister("ragan")
 
 
 def test_the_plugin_registers_its_family(ragan):

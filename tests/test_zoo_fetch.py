@@ -8,6 +8,7 @@ cache folder must hold no file at all.
 import hashlib
 import http.server
 import os
+import random
 import socket
 import threading
 import time
@@ -18,7 +19,7 @@ import pytest
 from kerasgan.zoo import download as fetch
 from kerasgan.zoo.weights import WeightsError
 
-PAYLOAD = os.urandom(40_000)
+PAYLOAD = random.Random(0).randbytes(40_000)  # fixed: test ids must match across xdist workers
 SHA = hashlib.sha256(PAYLOAD).hexdigest()
 FILE = "w.weights.h5"
 

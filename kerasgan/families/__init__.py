@@ -90,6 +90,15 @@ def register(name):
     return decorator
 
 
+def unregister(name):
+    """Removes a family from the registry (tests, interactive sessions); unknown names are ignored.
+
+    Returns:
+        The class that was registered, or ``None``.
+    """
+    return _REGISTRY.pop(name, None)
+
+
 def _qualified(cls):
     return f"{cls.__module__}.{cls.__qualname__}"
 
@@ -216,6 +225,7 @@ def classes(load_entry_points=True):
 _load_builtin_families()
 globals().update({cls.__name__: cls for cls in _REGISTRY.values()})
 
-__all__ = ["ENTRY_POINT_GROUP", "classes", "get", "load_plugin", "name_of", "names", "register"] + sorted(
+__all__ = ["ENTRY_POINT_GROUP", "classes", "get", "load_plugin", "name_of", "names", "register",
+           "unregister"] + sorted(
     cls.__name__ for cls in _REGISTRY.values()
 )

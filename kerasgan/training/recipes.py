@@ -77,10 +77,25 @@ def _recipe_file_of(cls):
     return None
 
 
+def _check_document(values, path):
+    """Every key of every section of a recipe file is a recipe key (the error names the file)."""
+    for kind, section in values.items():
+        if kind == "extends":
+            continue
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: section {kind!r} must be a mapping of recipe keys.")
+        _check_keys({k: v for k, v in section.items() if k not in _SECTION_KEYS}, f"{path} [{kind}]")
+        for name, override in (section.get("by_data") or {}).items():
+            _check_keys(override, f"{path} [{kind}.by_data.{name}]")
+        for entry in section.get("by_size") or []:
+            _check_keys({k: v for k, v in entry.items() if k != "max_size"}, f"{path} [{kind}.by_size]")
+
+
 def _document_of_file(path, seen=()):
     if path in seen:
         raise ConfigError(f"{path}: 'extends' loops back to itself ({' -> '.join(seen)}).")
     values = dict(_read_yaml(path))
+    _check_document(values, path)
     parent = values.pop("extends", None)
     if parent is None:
         return values

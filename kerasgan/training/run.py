@@ -176,7 +176,7 @@ def _warn_if_average_too_short(config, dataset):
             f"{round(1 / (1 - config.ema_momentum))} steps, but this run has {steps}: the "
             f"initial weights still count {left:.0%} in the final generator. Train longer "
             "or pass --ema-momentum 0 (or a smaller value).",
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
@@ -298,7 +298,7 @@ def _train(config, data_spec, family_cls, out_dir, paths, state, verbose, callba
         del paths["logs"]
         warnings.warn(
             "TensorBoard is not installed: no logs/ are written (pip install tensorboard).",
-            stacklevel=2,
+            stacklevel=3,
         )
     all_callbacks += list(callbacks or [])
     _warn_if_average_too_short(config, dataset)

@@ -223,7 +223,9 @@ def _check_recipe(entry, source):
     try:
         TrainConfig.from_dict({"family": entry["family"], "data": entry["data"], **recipe})
     except ConfigError as error:
-        _fail(source, "recipe", str(error))
+        message = str(error)
+        key = next((k for k in recipe if f"'{k}'" in message), None)
+        _fail(source, f"recipe.{key}" if key else "recipe", message)
 
 
 def train_config_values(entry, source=None):

@@ -128,7 +128,7 @@ def test_mixed_precision_keeps_logits_and_losses_in_float32(policy, policy_name)
 
 
 @pytest.mark.distributed
-@pytest.mark.parametrize("family", ["gan", "wgan"])
+@pytest.mark.parametrize("family", ["gan"])
 def test_mirrored_strategy_makes_the_single_device_update(family):
     single = tiny(family)
     single.compile()

@@ -29,6 +29,6 @@ def _cases():
             yield pytest.param(name, check, marks=marks, id=f"{name}-{check}")
 
 
-@pytest.mark.parametrize("name, check", _cases())
+@pytest.mark.parametrize("name, check", list(_cases()))
 def test_family_passes_the_harness(name, check):
     assert run_family_test(families.get(name), checks=[check]) == [check]

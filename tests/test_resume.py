@@ -12,6 +12,9 @@ from kerasgan.cli import main
 from kerasgan.errors import TrainingDivergedError
 from kerasgan.training import TrainConfig, checkpoint_paths, read_state, run_training
 
+# Short runs with a generator average on purpose: its "too short" warning is expected here.
+pytestmark = pytest.mark.filterwarnings("ignore:ema_momentum .* averages the generator")
+
 BASE = dict(family="gan", data="ring8", epochs=4, epoch_size=64, batch_size=16, sample_every=0,
             jit_compile=False, ema_momentum=0.9)
 

@@ -133,10 +133,8 @@ class AdversarialModel(FamilyContract, keras.Model):
                 ``TerminateOnNaN`` for every term), warn, and leave
                 ``model.non_finite_loss`` set to what was seen.
         """
-        import tensorflow as tf  # only to recognise a tf.data input
-
         x = args[0] if args else kwargs.get("x")
-        if isinstance(x, tf.data.Dataset):
+        if backend.is_dataset(x):
             kwargs.setdefault("shuffle", False)  # ignored for datasets; Keras warns otherwise
         guard = None
         if terminate_on_non_finite:

@@ -15,6 +15,7 @@ __all__ = [
     "default_jit_compile",
     "gradient_step",
     "input_gradients",
+    "is_dataset",
     "map_rows",
     "num_replicas",
     "replica_id",
@@ -55,6 +56,11 @@ def clear_global_seed():
     the same run from the command line.
     """
     tf.random.set_seed(None)
+
+
+def is_dataset(value):
+    """True for a ``tf.data.Dataset`` (``fit`` input that Keras does not shuffle)."""
+    return isinstance(value, tf.data.Dataset)
 
 
 def seed_pair(key, counter=0):

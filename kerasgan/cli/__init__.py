@@ -8,6 +8,8 @@ Subcommands::
     kerasgan export  savedmodel|onnx RUN/model.keras    (kerasgan.cli.export)
     kerasgan serve   BASE                               (kerasgan.cli.serve)
     kerasgan zoo     list|info|fetch                    (kerasgan.cli.zoo)
+    kerasgan invert  MODEL.keras --input DIR            (kerasgan.cli.invert)
+    kerasgan complete MODEL.keras --input DIR --mask M  (kerasgan.cli.complete)
 
 Commands that build or load models take ``--plugin MODULE_OR_FILE.py``
 (repeatable) to import families registered outside kerasgan. Errors
@@ -33,7 +35,7 @@ __all__ = ["CLIError", "SUBCOMMANDS", "build_parser", "main"]
 PROG = "kerasgan"
 EXIT_USAGE = 2
 #: Command modules of this package, in help order.
-SUBCOMMANDS = ("train", "sample", "eval", "export", "serve", "zoo")
+SUBCOMMANDS = ("train", "sample", "eval", "export", "serve", "zoo", "invert", "complete")
 
 
 class _Parser(argparse.ArgumentParser):

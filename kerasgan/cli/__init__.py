@@ -90,9 +90,11 @@ def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv or os.environ.get("KERASGAN_DEBUG", "") not in ("", "0")
     try:
-        from kerasgan.cli.args import load_plugins
+        plugins = _plugins_in(argv)
+        if plugins:  # before the parser: its help lists the families
+            from kerasgan.cli.args import load_plugins
 
-        load_plugins(argparse.Namespace(plugins=_plugins_in(argv)))
+            load_plugins(argparse.Namespace(plugins=plugins))
         parser = build_parser()
         try:
             args = parser.parse_args(argv)

@@ -7,6 +7,8 @@ import argparse
 from kerasgan.errors import CLIError
 
 __all__ = [
+    "LazyChoices",
+    "LazyText",
     "add_plugin_argument",
     "int_list",
     "key_value",
@@ -15,6 +17,40 @@ __all__ = [
     "positive_float",
     "positive_int",
 ]
+
+
+class LazyText(str):
+    """A help text made when it is shown: ``LazyText(lambda: ...)``.
+
+    Help that lists what a registry holds (families, metrics) would import
+    TensorFlow to build the parser; this defers it to ``--help`` of that command.
+    """
+
+    def __new__(cls, make):
+        """``make()`` returns the text (argparse's ``%(default)s`` style allowed)."""
+        text = super().__new__(cls, "...")
+        text._make = make
+        return text
+
+    def __mod__(self, params):
+        return self._make() % params
+
+
+class LazyChoices:
+    """argparse ``choices`` loaded when a value is checked or the help lists them.
+
+    Give the argument a ``metavar``: argparse would list the choices to build one.
+    """
+
+    def __init__(self, load):
+        """``load()`` returns the allowed values."""
+        self._load = load
+
+    def __contains__(self, value):
+        return value in self._load()
+
+    def __iter__(self):
+        return iter(self._load())
 
 
 def int_at_least(minimum, description):

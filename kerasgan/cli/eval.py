@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kerasgan.cli.args import add_plugin_argument, non_negative_int, positive_int
+from kerasgan.cli.args import LazyText, add_plugin_argument, non_negative_int, positive_int
 from kerasgan.errors import CLIError
 
 __all__ = ["register"]
@@ -20,10 +20,17 @@ def _metric_list(text):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def register(subparsers):
-    """Registers ``kerasgan eval``."""
+def _metrics_help():
     from kerasgan.metrics.evaluation import DEFAULT_METRICS, METRICS
 
+    return (
+        f"comma-separated, from {','.join(METRICS)} (default {','.join(DEFAULT_METRICS)}; "
+        "no 'is' for 2-D points)"
+    )
+
+
+def register(subparsers):
+    """Registers ``kerasgan eval``."""
     p = subparsers.add_parser(
         "eval",
         help="evaluate a saved model: FID, KID, IS, precision/recall, mode coverage, Parzen",
@@ -43,8 +50,7 @@ def register(subparsers):
         "--metrics",
         type=_metric_list,
         default=None,
-        help=f"comma-separated, from {','.join(METRICS)} (default {','.join(DEFAULT_METRICS)}; "
-        "no 'is' for 2-D points)",
+        help=LazyText(_metrics_help),
     )
     p.add_argument(
         "--num-samples", type=positive_int, default=None,

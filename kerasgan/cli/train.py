@@ -15,13 +15,14 @@ import argparse
 import sys
 
 from kerasgan.cli.args import (
+    LazyChoices,
+    LazyText,
     add_plugin_argument,
     key_value,
     non_negative_int,
     positive_float,
     positive_int,
 )
-from kerasgan.core.precision import MIXED_PRECISION_POLICIES
 from kerasgan.errors import CLIError
 
 __all__ = ["config_from_args", "register"]
@@ -62,11 +63,9 @@ def register(subparsers):
         ),
         argument_default=argparse.SUPPRESS,
     )
-    from kerasgan import families
-
     p.add_argument(
         "--family",
-        help=f"GAN family: {', '.join(families.names())}, or one registered by --plugin",
+        help=LazyText(lambda: f"GAN family: {', '.join(_family_names())}, or one registered by --plugin"),
     )
     p.add_argument(
         "--data",
@@ -97,8 +96,9 @@ def register(subparsers):
     p.add_argument("--d-steps", type=positive_int, help="D updates per G update (family's)")
     p.add_argument(
         "--mixed-precision",
-        choices=MIXED_PRECISION_POLICIES,
-        help="dtype policy (float32)",
+        choices=LazyChoices(_precision_policies),
+        metavar="POLICY",
+        help="dtype policy: %(choices)s (float32)",
     )
     p.add_argument(
         "--no-jit", dest="jit_compile", action="store_const", const=False, help="do not use XLA"
@@ -129,6 +129,18 @@ def register(subparsers):
     )
     add_plugin_argument(p)
     p.set_defaults(handler=_cmd_train)
+
+
+def _family_names():
+    from kerasgan import families
+
+    return families.names()
+
+
+def _precision_policies():
+    from kerasgan.core.precision import MIXED_PRECISION_POLICIES
+
+    return MIXED_PRECISION_POLICIES
 
 
 def _config_file_values(path):

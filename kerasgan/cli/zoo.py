@@ -31,10 +31,11 @@ def _summary(entry):
 
 
 def _cmd_list(args):
-    from kerasgan import zoo
+    from kerasgan.zoo import registry
 
     rows = [("name", "family", "data", "metrics", "weights")]
-    for entry in zoo.entries():
+    # YAML only: the families (and TensorFlow) load when an entry is built.
+    for entry in registry.entries(full=bool(args.plugins)):
         weights = "no" if entry["weights"] == "none" else "yes"
         rows.append((entry["name"], entry["family"], entry["data"], _summary(entry),
                      weights))

@@ -25,6 +25,7 @@ from kerasgan.export.generators import (
 from kerasgan.export.paths import check_file_name, write_error
 from kerasgan.export.savedmodel import example_inputs
 from kerasgan.export.signatures import core_endpoint
+from kerasgan.files import make_readable
 
 __all__ = ["OnnxExport", "export_onnx", "supported_opsets"]
 
@@ -222,6 +223,7 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
             per_batch=per_batch,
         )
         del session
+        make_readable(tmp)
         os.replace(tmp, output_path)
     except BaseException as error:
         if os.path.exists(tmp):

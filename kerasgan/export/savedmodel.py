@@ -38,6 +38,7 @@ from kerasgan.export.serving_files import (
     write_warmup_requests,
 )
 from kerasgan.export.signatures import run_generator, serving_endpoints
+from kerasgan.files import make_readable
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -376,6 +377,7 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
         with open(os.path.join(extra_dir, METADATA_FILE), "w") as handle:
             json.dump(metadata, handle, indent=2)
         validation = _validate(tmp, info, endpoints, others) if validate else {}
+        make_readable(tmp)
         os.rename(tmp, final)
     except BaseException as error:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -33,6 +33,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from kerasgan.files import make_readable
 from kerasgan.zoo.weights import WeightsError
 
 __all__ = ["HOME_ENV", "MIRROR_ENV", "cache_path", "fetch_weights", "home", "resolve_url"]
@@ -227,7 +228,7 @@ def fetch_weights(name, url, sha256, size, base_dir, timeout=DEFAULT_TIMEOUT):
                 f"{MIRROR_ENV} at a correct copy; if you rebuilt the weights, update "
                 "weights.sha256/size in the entry (tools/build_zoo.py does)."
             )
-        os.chmod(tmp, 0o644)
+        make_readable(tmp)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -18,9 +18,15 @@ import sys as _sys
 
 # TensorFlow's C++ start-up lines (CUDA probing on CPU machines, CPU feature
 # notes) are not actionable; hide INFO and WARNING logs unless the user chose
-# a level (TF_CPP_MIN_LOG_LEVEL=0 shows them again). Errors are still shown.
-if "tensorflow" not in _sys.modules:
-    _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# a level (TF_CPP_MIN_LOG_LEVEL=0 shows them again; so does KERASGAN_VERBOSE=1).
+# Errors are still shown.
+_TF_LOG_LEVEL_CHOSEN = (
+    "tensorflow" not in _sys.modules
+    and "TF_CPP_MIN_LOG_LEVEL" not in _os.environ
+    and _os.environ.get("KERASGAN_VERBOSE", "") in ("", "0")
+)
+if _TF_LOG_LEVEL_CHOSEN:
+    _os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
 
 __version__ = "0.1.0"
 

@@ -105,10 +105,12 @@ def main(argv=None):
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv or os.environ.get("KERASGAN_DEBUG", "") not in ("", "0")
-    if "--verbose" in argv[: _command_index(argv)]:
-        quiet.install(verbose=True)
-    else:
-        quiet.install()
+    with quiet.terminal(verbose="--verbose" in argv[: _command_index(argv)]):
+        return _run(argv, debug)
+
+
+def _run(argv, debug):
+    """:func:`main` after the terminal is set up."""
     try:
         plugins = _plugins_in(argv)
         if plugins:  # before the parser: its help lists the families

@@ -4,10 +4,12 @@ TensorFlow prints C++ log lines when it loads (CUDA probing on machines
 without a GPU, ``absl::InitializeLog`` notes), some before its own
 ``TF_CPP_MIN_LOG_LEVEL`` is read, and absl's Python logger adds more. None of
 them is actionable for a command-line user. By default the command hides
-them: the level is set to 2 (errors only) unless the user chose one, the
-start-up lines printed while ``tensorflow`` is imported are filtered out
-(error lines are kept), and the ``absl`` / ``tensorflow`` Python loggers
-show errors only. ``kerasgan --verbose COMMAND`` or ``KERASGAN_VERBOSE=1``
+them: the level is set to 3 unless the user chose one (on a machine without
+a GPU even CUDA's probe logs an error line; errors that matter reach the
+command as Python exceptions, reported on one line), the start-up lines
+printed while ``tensorflow`` is imported, before that level is read, are
+filtered out (error lines are kept), and the ``absl`` / ``tensorflow``
+Python loggers show errors only. ``kerasgan --verbose COMMAND`` or ``KERASGAN_VERBOSE=1``
 shows everything again.
 
 Python warnings are printed as one line, ``kerasgan: warning: ...``, without
@@ -26,7 +28,7 @@ import sys
 import tempfile
 import warnings
 
-__all__ = ["VERBOSE_ENV", "install", "verbose_requested"]
+__all__ = ["VERBOSE_ENV", "terminal", "verbose_requested"]
 
 #: Set to 1 to see TensorFlow's logs and warnings with their source lines.
 VERBOSE_ENV = "KERASGAN_VERBOSE"
@@ -37,7 +39,7 @@ _NOISE = re.compile(
     r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR"
     r"|[IW]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ \S+:\d+\] )"
 )
-#: TensorFlow's C++ logs: 0 everything, 2 errors only.
+#: TensorFlow's C++ logs: 0 everything, 2 errors only, 3 none.
 _TF_LOG_ENV = "TF_CPP_MIN_LOG_LEVEL"
 
 
@@ -46,12 +48,9 @@ def verbose_requested():
     return os.environ.get(VERBOSE_ENV, "") not in ("", "0")
 
 
-def _one_line_warning(message, category, filename, lineno, file=None, line=None):
-    """``warnings.showwarning`` of the command: ``kerasgan: warning: MESSAGE``."""
-    stream = sys.stderr if file is None else file
-    text = " ".join(str(message).split())
-    with contextlib.suppress(OSError, ValueError):
-        stream.write(f"kerasgan: warning: {text}\n")
+def _one_line_warning(message, category, filename, lineno, line=None):
+    """``warnings.formatwarning`` of the command: ``kerasgan: warning: MESSAGE``."""
+    return "kerasgan: warning: " + " ".join(str(message).split()) + "\n"
 
 
 @contextlib.contextmanager
@@ -114,27 +113,41 @@ class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
         return spec
 
 
-def install(verbose=False):
-    """Makes the rest of the command quiet (see the module docstring), or verbose.
+@contextlib.contextmanager
+def terminal(verbose=False):
+    """Runs the command quiet (see the module docstring), or verbose.
 
-    Call before TensorFlow is imported.
+    Enter before TensorFlow is imported. The warning format and the loggers'
+    levels are restored on exit; the log level stays in the environment.
 
     Args:
         verbose: show TensorFlow's logs (also when ``KERASGAN_VERBOSE=1``):
             the level kerasgan chose is dropped again, nothing is filtered.
     """
+    import kerasgan
+
+    chosen_by_kerasgan = getattr(kerasgan, "_TF_LOG_LEVEL_CHOSEN", False)
     if verbose or verbose_requested():
         os.environ[VERBOSE_ENV] = "1"
-        import kerasgan
-
-        if getattr(kerasgan, "_TF_LOG_LEVEL_CHOSEN", False):  # kerasgan's default, not the user's
+        if chosen_by_kerasgan:  # kerasgan's default, not the user's
             os.environ.pop(_TF_LOG_ENV, None)
+        yield
         return
-    os.environ.setdefault(_TF_LOG_ENV, "2")
-    warnings.showwarning = _one_line_warning
-    for name in ("absl", "tensorflow"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    if chosen_by_kerasgan or _TF_LOG_ENV not in os.environ:
+        os.environ[_TF_LOG_ENV] = "3"
     if "tensorflow" not in sys.modules and not any(
         isinstance(finder, _QuietTensorFlowImport) for finder in sys.meta_path
     ):
         sys.meta_path.insert(0, _QuietTensorFlowImport())
+    loggers = [logging.getLogger(name) for name in ("absl", "tensorflow")]
+    levels = [logger.level for logger in loggers]
+    previous_format = warnings.formatwarning
+    warnings.formatwarning = _one_line_warning
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        warnings.formatwarning = previous_format
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)

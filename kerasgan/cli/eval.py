@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from kerasgan.cli.args import LazyText, add_plugin_argument, non_negative_int, positive_int
+from kerasgan.cli.args import (
+    LazyText,
+    add_plugin_argument,
+    load_model_argument,
+    non_negative_int,
+    positive_int,
+)
 from kerasgan.errors import CLIError
 
 __all__ = ["register"]
@@ -42,7 +48,10 @@ def register(subparsers):
             "Protocol: docs/metrics.md."
         ),
     )
-    p.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train")
+    p.add_argument(
+        "model", metavar="MODEL.keras|NAME",
+        help="a model saved by 'kerasgan train', or a zoo entry's name (its published weights)",
+    )
     p.add_argument(
         "--data", required=True, help="real data: digits, ring8, grid25, folder:PATH or a tfds name"
     )
@@ -80,7 +89,7 @@ def _cmd_eval(args):
     from kerasgan import training
     from kerasgan.metrics.evaluation import evaluate, scalar_results
 
-    model = training.load_model_file(args.model, error=CLIError)
+    model = load_model_argument(args.model)
     results = evaluate(
         model,
         args.data,

@@ -31,7 +31,7 @@ def register(subparsers):
             "kind, check it against the Keras model, and add it to BASE/models.config."
         ),
     )
-    saved.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train / model.save")
+    saved.add_argument("model", metavar="MODEL.keras", help="a model saved by 'kerasgan train' or model.save")
     saved.add_argument("--base", required=True, help="model base folder (holds models.config)")
     saved.add_argument("--name", required=True, help="model name (folder BASE/NAME, TF Serving model name)")
     saved.add_argument(
@@ -49,7 +49,7 @@ def register(subparsers):
         help="write an ONNX file of the generator, checked with onnxruntime",
         description="Convert the generator to ONNX (tf2onnx) and check parity with onnxruntime.",
     )
-    onnx.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train / model.save")
+    onnx.add_argument("model", metavar="MODEL.keras", help="a model saved by 'kerasgan train' or model.save")
     onnx.add_argument("-o", "--output", required=True, metavar="OUT.onnx", help="the ONNX file to write")
     onnx.add_argument("--opset", type=_positive_int, default=17, help="ONNX opset (default 17)")
     onnx.add_argument("--direction", choices=("ab", "ba"), help="models with two generators: which one (default ab)")
@@ -60,7 +60,10 @@ def register(subparsers):
 def _missing_format(args):
     from kerasgan.errors import CLIError
 
-    raise CLIError("choose a format: kerasgan export savedmodel ... or kerasgan export onnx ...")
+    raise CLIError(
+        "choose a format: kerasgan export savedmodel MODEL.keras --base BASE --name NAME, or "
+        "kerasgan export onnx MODEL.keras -o OUT.onnx"
+    )
 
 
 def _format_shape(shape):

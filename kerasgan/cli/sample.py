@@ -15,7 +15,13 @@ from __future__ import annotations
 
 import os
 
-from kerasgan.cli.args import add_plugin_argument, int_list, non_negative_int, positive_int
+from kerasgan.cli.args import (
+    add_plugin_argument,
+    int_list,
+    load_model_argument,
+    non_negative_int,
+    positive_int,
+)
 from kerasgan.errors import CLIError
 
 __all__ = ["register"]
@@ -40,7 +46,10 @@ def register(subparsers):
             "next to its output(s)."
         ),
     )
-    p.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train")
+    p.add_argument(
+        "model", metavar="MODEL.keras|NAME",
+        help="a model saved by 'kerasgan train', or a zoo entry's name (its published weights)",
+    )
     p.add_argument(
         "-n", "--num", type=positive_int, default=None,
         help="number of samples (64; cgan/acgan/infogan: 8 per row); with --input: "
@@ -146,7 +155,7 @@ def _cmd_sample(args):
         raise CLIError(f"output must be a .png file, got {args.output!r}.")
     from kerasgan import training
 
-    model = training.load_model_file(args.model, error=CLIError)
+    model = load_model_argument(args.model)
     conditions = _conditions_from_flags(args, model)
     if model.sampling == "translation":
         inputs = _input_images(args, model, conditions)

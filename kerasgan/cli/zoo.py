@@ -70,7 +70,7 @@ def register(subparsers):
         help="model zoo: list entries, show one, fetch its pretrained weights",
         description=(
             "Named, reproducible configs with pretrained weights. Train one yourself with "
-            "'kerasgan train --config zoo/NAME.yaml --out DIR'; load one in Python with "
+            "'kerasgan train --config NAME --out DIR'; load one in Python with "
             "kerasgan.zoo.load(NAME). Weights are cached in $KERASGAN_HOME/weights "
             "(default ~/.kerasgan); KERASGAN_WEIGHTS_URL sets a download mirror."
         ),

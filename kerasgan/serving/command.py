@@ -131,7 +131,7 @@ def _cmd_serve(args):
 
     if not os.path.isdir(args.base):
         raise CLIError(f"model folder {args.base!r} not found (or not a folder); export a model "
-                       "first: kerasgan export MODEL.keras BASE --name NAME")
+                       "first: kerasgan export savedmodel MODEL.keras --base BASE --name NAME")
     if args.container_base is not None:
         from kerasgan.serving.config import write_models_config
 
@@ -151,7 +151,7 @@ def _cmd_serve(args):
         raise CLIError(
             f"no models in {args.base!r}: expected {args.base}/NAME/VERSION/saved_model.pb, "
             f"{args.base}/VERSION/saved_model.pb or a models.config; export one with "
-            "kerasgan export."
+            f"kerasgan export savedmodel MODEL.keras --base {args.base} --name NAME"
         )
     server = ModelServer(
         args.base, rest_port=args.rest_port, grpc_port=args.grpc_port, host=args.host,

@@ -52,8 +52,8 @@ def folder_mode():
 def make_readable(path):
     """Gives ``path`` (a file, or a folder and everything in it) the umask's modes.
 
-    Files get :func:`file_mode` (keeping their execute bits if any), folders
-    :func:`folder_mode`: what they would have had without ``tempfile``.
+    Files get :func:`file_mode` (executable ones, and folders,
+    :func:`folder_mode`): what they would have had without ``tempfile``.
 
     Args:
         path: a file or folder.
@@ -63,7 +63,7 @@ def make_readable(path):
 
     def fix_file(name):
         executable = os.stat(name).st_mode & 0o111
-        os.chmod(name, files | (executable & folders))
+        os.chmod(name, folders if executable else files)
 
     if not os.path.isdir(path):
         fix_file(path)

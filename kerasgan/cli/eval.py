@@ -77,6 +77,31 @@ def register(subparsers):
     p.set_defaults(handler=_cmd_eval)
 
 
+def _count_samples(model, num_samples):
+    """Shows the samples ``evaluate`` draws from ``model`` on a progress line (stderr).
+
+    Samples are drawn a batch at a time as the metrics consume them, so the
+    count is the evaluation's progress; the returned bar is closed by the caller.
+    """
+    from kerasgan.cli.progress import Progress
+    from kerasgan.metrics.evaluation import IMAGE_NUM_SAMPLES, POINT_NUM_SAMPLES
+    from kerasgan.metrics.sources import sample_shape
+
+    if num_samples is None:
+        points = len(sample_shape(model)) == 1
+        num_samples = POINT_NUM_SAMPLES if points else IMAGE_NUM_SAMPLES
+    bar = Progress("eval", "samples generated and measured", num_samples)
+    generate = model.generate
+
+    def counted(n, *args, **kwargs):
+        samples = generate(n, *args, **kwargs)
+        bar.advance(int(n))
+        return samples
+
+    object.__setattr__(model, "generate", counted)  # an instance attribute, not a tracked layer
+    return bar
+
+
 def _format_value(value):
     if isinstance(value, int):
         return str(value)
@@ -90,18 +115,22 @@ def _cmd_eval(args):
     from kerasgan.metrics.evaluation import evaluate, scalar_results
 
     model = load_model_argument(args.model)
-    results = evaluate(
-        model,
-        args.data,
-        args.metrics,
-        num_samples=args.num_samples,
-        seed=args.seed,
-        batch_size=args.batch_size,
-        reference_split=args.reference_split,
-        cache_dir=args.cache_dir,
-        inception_weights=args.inception_weights,
-        data_dir=args.data_dir,
-    )
+    bar = _count_samples(model, args.num_samples)
+    try:
+        results = evaluate(
+            model,
+            args.data,
+            args.metrics,
+            num_samples=args.num_samples,
+            seed=args.seed,
+            batch_size=args.batch_size,
+            reference_split=args.reference_split,
+            cache_dir=args.cache_dir,
+            inception_weights=args.inception_weights,
+            data_dir=args.data_dir,
+        )
+    finally:
+        bar.close()
     values = scalar_results(results)
     n = values.pop("num_samples", None)
     print(f"Evaluated {args.model} on {args.data} ({n} samples, seed {args.seed}):")

@@ -5,6 +5,7 @@
     kerasgan export onnx runs/cycle/model.keras -o ba.onnx --direction ba
 
 ``register`` imports nothing heavy; TensorFlow loads inside the handlers.
+Each step of an export is reported on stderr as it starts.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ def _table(rows, headers):
 
 
 def _cmd_savedmodel(args):
-    from kerasgan.export import export_savedmodel
+    from kerasgan.cli.progress import Steps
+    from kerasgan.export.savedmodel import SAVEDMODEL_STEPS, export_savedmodel
 
     result = export_savedmodel(
         args.model,
@@ -87,6 +89,7 @@ def _cmd_savedmodel(args):
         args.version,
         warmup=not args.no_warmup,
         batching=not args.no_batching_config,
+        progress=Steps("export savedmodel", SAVEDMODEL_STEPS - bool(args.no_warmup)),
     )
     print(result.path)
     rows = []
@@ -100,9 +103,13 @@ def _cmd_savedmodel(args):
 
 
 def _cmd_onnx(args):
-    from kerasgan.export import export_onnx
+    from kerasgan.cli.progress import Steps
+    from kerasgan.export.onnx_export import ONNX_STEPS, export_onnx
 
-    result = export_onnx(args.model, args.output, opset=args.opset, direction=args.direction)
+    result = export_onnx(
+        args.model, args.output, opset=args.opset, direction=args.direction,
+        progress=Steps("export onnx", ONNX_STEPS),
+    )
     inputs = ", ".join(f"{k}: {d}{_format_shape(s)}" for k, (d, s) in result.inputs.items())
     outputs = ", ".join(f"{k}: {d}{_format_shape(s)}" for k, (d, s) in result.outputs.items())
     print(result.path)

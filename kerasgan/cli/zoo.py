@@ -4,7 +4,7 @@
 
     kerasgan zoo list                # table: name, family, data, metrics, weights
     kerasgan zoo info dcgan-digits   # the entry as YAML
-    kerasgan zoo fetch dcgan-digits  # download + verify, print the cached path
+    kerasgan zoo fetch dcgan-digits  # download (progress on stderr) + verify, print the path
 
 Nothing heavy is imported until a handler runs.
 """
@@ -58,8 +58,21 @@ def _cmd_info(args):
 
 def _cmd_fetch(args):
     from kerasgan import zoo
+    from kerasgan.cli.progress import Progress
 
-    print(zoo.fetch(args.name))
+    bar = []
+
+    def show(done, size):
+        if not bar:
+            bar.append(Progress("zoo fetch", f"downloading {args.name}", -(-size // 1024), "KiB"))
+        bar[0].update(-(-done // 1024))
+
+    try:
+        path = zoo.fetch(args.name, progress=show)
+    finally:
+        if bar:
+            bar[0].close()
+    print(path)
     return 0
 
 

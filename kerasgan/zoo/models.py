@@ -100,17 +100,22 @@ def _no_weights_error(entry, where):
     )
 
 
-def _fetch_entry(entry, base_dir, where):
+def _fetch_entry(entry, base_dir, where, progress=None):
     weights = entry["weights"]
     if weights == schema.NONE:
         raise _no_weights_error(entry, where)
     return fetch_module.fetch_weights(
-        entry["name"], weights["url"], weights["sha256"], weights["size"], base_dir
+        entry["name"], weights["url"], weights["sha256"], weights["size"], base_dir,
+        progress=progress,
     )
 
 
-def fetch(name):
+def fetch(name, progress=None):
     """Fetches (or re-verifies the cached copy of) entry ``name``'s weights.
+
+    Args:
+        name: the entry.
+        progress: ``progress(bytes_so_far, size)``, called as a download proceeds.
 
     Returns:
         The verified cache path ``$KERASGAN_HOME/weights/NAME-SHA12.weights.h5``.
@@ -118,8 +123,8 @@ def fetch(name):
     Raises:
         WeightsError: no weights published, or download / verification failed.
     """
-    entry = registry.info(name)
-    return _fetch_entry(entry, registry.zoo_dir(), registry.config_path(name))
+    entry = registry.info(name, full=False)  # YAML only: fetching builds no model
+    return _fetch_entry(entry, registry.zoo_dir(), registry.config_path(name), progress)
 
 
 def load(name, pretrained=True, compile=True):

@@ -96,19 +96,23 @@ BATCH_DIMENSION = "batch"
 def name_batch_dimension(proto, name=BATCH_DIMENSION):
     """Names the batch dimension of an ONNX graph's inputs and outputs (tf2onnx: ``unk__102``).
 
-    The symbol tf2onnx gave the inputs' first dimension is renamed everywhere
-    in the graph (inputs, outputs, intermediate shapes), and a first
-    dimension of an input or output without a size or symbol gets ``name``.
+    Every input and output of an exported generator is batched: the symbols
+    tf2onnx gave their first dimension are renamed everywhere in the graph
+    (inputs, outputs, intermediate shapes), and a first dimension without a
+    size or symbol gets ``name``.
 
     Args:
         proto: an ``onnx.ModelProto``, changed in place.
         name: the dimension's name.
     """
     graph = proto.graph
-    ends = list(graph.input) + list(graph.output)
-    firsts = [v.type.tensor_type.shape.dim[0] for v in ends if v.type.tensor_type.shape.dim]
-    symbols = {d.dim_param for d in firsts[: len(graph.input)] if d.dim_param}
-    for value in [*ends, *graph.value_info]:
+    firsts = [
+        value.type.tensor_type.shape.dim[0]
+        for value in [*graph.input, *graph.output]
+        if value.type.tensor_type.shape.dim
+    ]
+    symbols = {dim.dim_param for dim in firsts if dim.dim_param}
+    for value in [*graph.input, *graph.output, *graph.value_info]:
         for dim in value.type.tensor_type.shape.dim:
             if dim.dim_param in symbols:
                 dim.dim_param = name

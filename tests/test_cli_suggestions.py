@@ -123,7 +123,7 @@ def test_the_prose_mentions_are_still_there():
 def test_a_missing_config_names_close_entries(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     args = build_parser().parse_args(["train", "--config", "gan-ring9", "--out", "x"])
-    with pytest.raises(CLIError, match="no such file, and no zoo entry.*gan-ring8"):
+    with pytest.raises(CLIError, match="file not found, and no zoo entry.*gan-ring8"):
         config_from_args(args)
 
 

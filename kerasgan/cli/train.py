@@ -163,7 +163,7 @@ def config_path(value):
 
         close = difflib.get_close_matches(value, registry.names(), n=3, cutoff=0.6)
         hint = f" Did you mean {', '.join(close)}?" if close else " See 'kerasgan zoo list'."
-        raise CLIError(f"--config {value}: no such file, and no zoo entry of that name.{hint}")
+        raise CLIError(f"--config {value}: file not found, and no zoo entry of that name.{hint}")
     return value
 
 

@@ -216,9 +216,6 @@ def export_onnx(
     import onnxruntime
 
     step = progress or (lambda description: None)
-    step(f"loading {model}" if isinstance(model, (str, os.PathLike)) else "reading the model")
-    model, _ = load_model(model)
-    info = describe_generator(model, direction=direction)
     opsets = supported_opsets()
     if isinstance(opset, bool) or not isinstance(opset, (int, np.integer)) or opset not in opsets:
         raise ExportError(
@@ -231,6 +228,9 @@ def export_onnx(
     if os.path.isdir(output_path):
         raise ExportError(f"{output_path} is a folder; pass a file name such as generator.onnx.")
     check_file_name(output_path, "-o")
+    step(f"loading {model}" if isinstance(model, (str, os.PathLike)) else "reading the model")
+    model, _ = load_model(model)
+    info = describe_generator(model, direction=direction)
     network = float32_network(info.network)
     endpoint = core_endpoint(info, network, checks=False)
 

@@ -317,14 +317,14 @@ def export_savedmodel(
 
     step = progress or (lambda description: None)
     check_model_name(name)
-    step(f"loading {model}" if isinstance(model, (str, os.PathLike)) else "reading the model")
-    model, source = load_model(model)
-    info = describe_generator(model)
     base = os.path.abspath(os.fspath(base))
     model_dir = os.path.join(base, name)
     version = _resolve_version(model_dir, version)
     final = os.path.join(model_dir, str(version))
     check_path_length(final)
+    step(f"loading {model}" if isinstance(model, (str, os.PathLike)) else "reading the model")
+    model, source = load_model(model)
+    info = describe_generator(model)
 
     network = float32_network(info.network)
     # Further generators of the family (a second direction) become translate_DIRECTION.

@@ -215,7 +215,7 @@ def test_weights_none_entry_errors_clearly_and_builds_untrained():
         zoo.load("wgan-gp-cifar10")
     message = str(error.value)
     assert "publishes no weights" in message
-    assert "kerasgan train --config zoo/wgan-gp-cifar10.yaml" in message
+    assert "kerasgan train --config wgan-gp-cifar10 --out" in message
     assert "pretrained=False" in message
 
 

@@ -16,6 +16,9 @@ Commands that build or load models take ``--plugin MODULE_OR_FILE.py``
 (unknown family, data set or config key, missing files, bad flag values)
 print one line ``kerasgan: error: ...`` on stderr and exit with status 2.
 Set ``KERASGAN_DEBUG=1`` (or pass ``--debug``) to see the full traceback.
+TensorFlow's log lines are hidden and warnings print as one line
+``kerasgan: warning: ...``; ``kerasgan --verbose COMMAND`` (or
+``KERASGAN_VERBOSE=1``) shows them in full (:mod:`kerasgan.cli.quiet`).
 
 Adding a subcommand: a module here with ``register(subparsers)`` that adds
 its parser and sets ``handler``, listed in :data:`SUBCOMMANDS`.
@@ -28,6 +31,7 @@ import importlib
 import os
 import sys
 
+from kerasgan.cli import quiet
 from kerasgan.errors import CLIError
 
 __all__ = ["CLIError", "SUBCOMMANDS", "build_parser", "main"]
@@ -69,10 +73,22 @@ def build_parser():
     parser.add_argument(
         "--debug", action="store_true", help="full tracebacks on errors (also KERASGAN_DEBUG=1)"
     )
+    parser.add_argument(
+        "--verbose",
+        dest="show_logs",
+        action="store_true",
+        help="show TensorFlow's log lines and warnings in full (also KERASGAN_VERBOSE=1); "
+        "give it before the command",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in SUBCOMMANDS:
         importlib.import_module(f"{__name__}.{command}").register(subparsers)
     return parser
+
+
+def _command_index(argv):
+    """Index of the command in ``argv`` (flags before it are the top-level ones)."""
+    return next((i for i, arg in enumerate(argv) if arg in SUBCOMMANDS), len(argv))
 
 
 def _one_line(error):
@@ -91,10 +107,18 @@ def main(argv=None):
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv or os.environ.get("KERASGAN_DEBUG", "") not in ("", "0")
-    try:
-        from kerasgan.cli.args import load_plugins
+    with quiet.terminal(verbose="--verbose" in argv[: _command_index(argv)]):
+        return _run(argv, debug)
 
-        load_plugins(argparse.Namespace(plugins=_plugins_in(argv)))
+
+def _run(argv, debug):
+    """:func:`main` after the terminal is set up."""
+    try:
+        plugins = _plugins_in(argv)
+        if plugins:  # before the parser: its help lists the families
+            from kerasgan.cli.args import load_plugins
+
+            load_plugins(argparse.Namespace(plugins=plugins))
         parser = build_parser()
         try:
             args = parser.parse_args(argv)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from kerasgan.cli.args import add_plugin_argument, non_negative_int, positive_int
+from kerasgan.cli.args import (
+    LazyText,
+    add_plugin_argument,
+    load_model_argument,
+    non_negative_int,
+    positive_int,
+)
 from kerasgan.errors import CLIError
 
 __all__ = ["register"]
@@ -20,10 +26,17 @@ def _metric_list(text):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def register(subparsers):
-    """Registers ``kerasgan eval``."""
+def _metrics_help():
     from kerasgan.metrics.evaluation import DEFAULT_METRICS, METRICS
 
+    return (
+        f"comma-separated, from {','.join(METRICS)} (default {','.join(DEFAULT_METRICS)}; "
+        "no 'is' for 2-D points)"
+    )
+
+
+def register(subparsers):
+    """Registers ``kerasgan eval``."""
     p = subparsers.add_parser(
         "eval",
         help="evaluate a saved model: FID, KID, IS, precision/recall, mode coverage, Parzen",
@@ -35,7 +48,10 @@ def register(subparsers):
             "Protocol: docs/metrics.md."
         ),
     )
-    p.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train")
+    p.add_argument(
+        "model", metavar="MODEL.keras|NAME",
+        help="a model saved by 'kerasgan train', or a zoo entry's name (its published weights)",
+    )
     p.add_argument(
         "--data", required=True, help="real data: digits, ring8, grid25, folder:PATH or a tfds name"
     )
@@ -43,8 +59,7 @@ def register(subparsers):
         "--metrics",
         type=_metric_list,
         default=None,
-        help=f"comma-separated, from {','.join(METRICS)} (default {','.join(DEFAULT_METRICS)}; "
-        "no 'is' for 2-D points)",
+        help=LazyText(_metrics_help),
     )
     p.add_argument(
         "--num-samples", type=positive_int, default=None,
@@ -62,6 +77,31 @@ def register(subparsers):
     p.set_defaults(handler=_cmd_eval)
 
 
+def _count_samples(model, num_samples):
+    """Shows the samples ``evaluate`` draws from ``model`` on a progress line (stderr).
+
+    Samples are drawn a batch at a time as the metrics consume them, so the
+    count is the evaluation's progress; the returned bar is closed by the caller.
+    """
+    from kerasgan.cli.progress import Progress
+    from kerasgan.metrics.evaluation import IMAGE_NUM_SAMPLES, POINT_NUM_SAMPLES
+    from kerasgan.metrics.sources import sample_shape
+
+    if num_samples is None:
+        points = len(sample_shape(model)) == 1
+        num_samples = POINT_NUM_SAMPLES if points else IMAGE_NUM_SAMPLES
+    bar = Progress("eval", "samples generated and measured", num_samples)
+    generate = model.generate
+
+    def counted(n, *args, **kwargs):
+        samples = generate(n, *args, **kwargs)
+        bar.advance(int(n))
+        return samples
+
+    object.__setattr__(model, "generate", counted)  # an instance attribute, not a tracked layer
+    return bar
+
+
 def _format_value(value):
     if isinstance(value, int):
         return str(value)
@@ -74,19 +114,23 @@ def _cmd_eval(args):
     from kerasgan import training
     from kerasgan.metrics.evaluation import evaluate, scalar_results
 
-    model = training.load_model_file(args.model, error=CLIError)
-    results = evaluate(
-        model,
-        args.data,
-        args.metrics,
-        num_samples=args.num_samples,
-        seed=args.seed,
-        batch_size=args.batch_size,
-        reference_split=args.reference_split,
-        cache_dir=args.cache_dir,
-        inception_weights=args.inception_weights,
-        data_dir=args.data_dir,
-    )
+    model = load_model_argument(args.model)
+    bar = _count_samples(model, args.num_samples)
+    try:
+        results = evaluate(
+            model,
+            args.data,
+            args.metrics,
+            num_samples=args.num_samples,
+            seed=args.seed,
+            batch_size=args.batch_size,
+            reference_split=args.reference_split,
+            cache_dir=args.cache_dir,
+            inception_weights=args.inception_weights,
+            data_dir=args.data_dir,
+        )
+    finally:
+        bar.close()
     values = scalar_results(results)
     n = values.pop("num_samples", None)
     print(f"Evaluated {args.model} on {args.data} ({n} samples, seed {args.seed}):")

@@ -5,6 +5,7 @@
     kerasgan export onnx runs/cycle/model.keras -o ba.onnx --direction ba
 
 ``register`` imports nothing heavy; TensorFlow loads inside the handlers.
+Each step of an export is reported on stderr as it starts.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def register(subparsers):
             "kind, check it against the Keras model, and add it to BASE/models.config."
         ),
     )
-    saved.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train / model.save")
+    saved.add_argument("model", metavar="MODEL.keras", help="a model saved by 'kerasgan train' or model.save")
     saved.add_argument("--base", required=True, help="model base folder (holds models.config)")
     saved.add_argument("--name", required=True, help="model name (folder BASE/NAME, TF Serving model name)")
     saved.add_argument(
@@ -49,7 +50,7 @@ def register(subparsers):
         help="write an ONNX file of the generator, checked with onnxruntime",
         description="Convert the generator to ONNX (tf2onnx) and check parity with onnxruntime.",
     )
-    onnx.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train / model.save")
+    onnx.add_argument("model", metavar="MODEL.keras", help="a model saved by 'kerasgan train' or model.save")
     onnx.add_argument("-o", "--output", required=True, metavar="OUT.onnx", help="the ONNX file to write")
     onnx.add_argument("--opset", type=_positive_int, default=17, help="ONNX opset (default 17)")
     onnx.add_argument("--direction", choices=("ab", "ba"), help="models with two generators: which one (default ab)")
@@ -60,7 +61,10 @@ def register(subparsers):
 def _missing_format(args):
     from kerasgan.errors import CLIError
 
-    raise CLIError("choose a format: kerasgan export savedmodel ... or kerasgan export onnx ...")
+    raise CLIError(
+        "choose a format: kerasgan export savedmodel MODEL.keras --base BASE --name NAME, or "
+        "kerasgan export onnx MODEL.keras -o OUT.onnx"
+    )
 
 
 def _format_shape(shape):
@@ -75,7 +79,8 @@ def _table(rows, headers):
 
 
 def _cmd_savedmodel(args):
-    from kerasgan.export import export_savedmodel
+    from kerasgan.cli.progress import Steps
+    from kerasgan.export.savedmodel import SAVEDMODEL_STEPS, export_savedmodel
 
     result = export_savedmodel(
         args.model,
@@ -84,6 +89,7 @@ def _cmd_savedmodel(args):
         args.version,
         warmup=not args.no_warmup,
         batching=not args.no_batching_config,
+        progress=Steps("export savedmodel", SAVEDMODEL_STEPS - bool(args.no_warmup)),
     )
     print(result.path)
     rows = []
@@ -97,9 +103,13 @@ def _cmd_savedmodel(args):
 
 
 def _cmd_onnx(args):
-    from kerasgan.export import export_onnx
+    from kerasgan.cli.progress import Steps
+    from kerasgan.export.onnx_export import ONNX_STEPS, export_onnx
 
-    result = export_onnx(args.model, args.output, opset=args.opset, direction=args.direction)
+    result = export_onnx(
+        args.model, args.output, opset=args.opset, direction=args.direction,
+        progress=Steps("export onnx", ONNX_STEPS),
+    )
     inputs = ", ".join(f"{k}: {d}{_format_shape(s)}" for k, (d, s) in result.inputs.items())
     outputs = ", ".join(f"{k}: {d}{_format_shape(s)}" for k, (d, s) in result.outputs.items())
     print(result.path)

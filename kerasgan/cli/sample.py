@@ -6,6 +6,10 @@
     kerasgan sample runs/cgan/model.keras --labels 0,1,2 -o three_digits.png
     kerasgan sample runs/pix2pix/model.keras --input photos/ -o translated.png
 
+A 2-D model's scatter is drawn like the training run's pictures: the data
+set's modes as circles, on the same axes (the data set comes from
+``--data``, the run's ``config.yaml`` or the zoo entry).
+
 The model says what it can be conditioned on (``model.conditions()``); the
 flags ``--labels``, ``--categories``, ``--domains`` and ``--direction`` are
 checked against that.
@@ -15,7 +19,14 @@ from __future__ import annotations
 
 import os
 
-from kerasgan.cli.args import add_plugin_argument, int_list, non_negative_int, positive_int
+from kerasgan.cli.args import (
+    add_plugin_argument,
+    int_list,
+    load_model_argument,
+    non_negative_int,
+    positive_int,
+    zoo_entry_named,
+)
 from kerasgan.errors import CLIError
 
 __all__ = ["register"]
@@ -40,7 +51,10 @@ def register(subparsers):
             "next to its output(s)."
         ),
     )
-    p.add_argument("model", metavar="MODEL.keras", help="a model saved by kerasgan train")
+    p.add_argument(
+        "model", metavar="MODEL.keras|NAME",
+        help="a model saved by 'kerasgan train', or a zoo entry's name (its published weights)",
+    )
     p.add_argument(
         "-n", "--num", type=positive_int, default=None,
         help="number of samples (64; cgan/acgan/infogan: 8 per row); with --input: "
@@ -72,6 +86,12 @@ def register(subparsers):
     p.add_argument(
         "--domains", type=int_list, default=None, metavar="0,1",
         help="stargan: target domains, one output per domain (default: every domain)",
+    )
+    p.add_argument(
+        "--data", default=None, metavar="NAME",
+        help="2-D models: the data set whose modes are drawn as circles, on the axes of the "
+        "training run's pictures (default: the run's config.yaml next to the model, or the "
+        "zoo entry's data)",
     )
     add_plugin_argument(p)
     p.set_defaults(handler=_cmd_sample)
@@ -141,12 +161,35 @@ def _input_images(args, model, conditions):
     return np.asarray(next(iter(dataset)))
 
 
+def _data_name(args):
+    """The data set a model was trained on: ``--data``, the run's config, or the zoo entry's."""
+    if args.data is not None:
+        return args.data
+    name = zoo_entry_named(args.model)
+    if name is not None:
+        from kerasgan.zoo import registry
+
+        return registry.info(name, full=False)["data"]
+    folder = os.path.dirname(os.path.abspath(args.model))
+    for run in (folder, os.path.dirname(folder)):  # RUN/model.keras, RUN/checkpoints/last.keras
+        path = os.path.join(run, "config.yaml")
+        if os.path.isfile(path):
+            from kerasgan import training
+
+            try:
+                return training.load_yaml_config(path).get("data")
+            except (ValueError, OSError):  # not a run's config: draw without modes
+                return None
+    return None
+
+
 def _cmd_sample(args):
     if not args.output.lower().endswith(".png"):
         raise CLIError(f"output must be a .png file, got {args.output!r}.")
     from kerasgan import training
+    from kerasgan.training import pictures
 
-    model = training.load_model_file(args.model, error=CLIError)
+    model = load_model_argument(args.model)
     conditions = _conditions_from_flags(args, model)
     if model.sampling == "translation":
         inputs = _input_images(args, model, conditions)
@@ -155,8 +198,12 @@ def _cmd_sample(args):
         print(f"Translated {len(inputs)} images of {args.input} into {args.output}")
         return 0
     picture = model.sample_picture(args.seed, n=args.num, **conditions)
+    data_name = _data_name(args)
+    # 2-D points are drawn as in the run: the modes as circles, on the same axes.
+    centers = pictures.mixture_centers(data_name) if data_name else None
+    title = f"{data_name}  seed {args.seed}" if centers is not None else None
     try:
-        training.draw_picture(picture, args.output, nrow=args.nrow)
+        training.draw_picture(picture, args.output, nrow=args.nrow, centers=centers, title=title)
     except ValueError as error:
         raise CLIError(str(error)) from None
     print(f"Wrote {len(picture.samples)} samples to {args.output}")

@@ -4,7 +4,7 @@
 
     kerasgan train --family wgan_gp --data ring8 --epochs 30 --out runs/ring8
     kerasgan train --config run.yaml --out runs/x --epochs 5   # flags override the YAML
-    kerasgan train --config zoo/gan-ring8.yaml --out runs/g    # a zoo entry's recipe
+    kerasgan train --config gan-ring8 --out runs/g             # a zoo entry's recipe
     kerasgan train --out runs/ring8 --resume --epochs 60       # continue a run
     kerasgan train --plugin ragan.py --family ragan --data ring8 --out runs/ragan
 """
@@ -12,19 +12,22 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from kerasgan.cli.args import (
+    LazyChoices,
+    LazyText,
     add_plugin_argument,
     key_value,
     non_negative_int,
     positive_float,
     positive_int,
+    zoo_entry_named,
 )
-from kerasgan.core.precision import MIXED_PRECISION_POLICIES
 from kerasgan.errors import CLIError
 
-__all__ = ["config_from_args", "register"]
+__all__ = ["config_from_args", "config_path", "register"]
 
 PROG = "kerasgan"
 
@@ -62,11 +65,9 @@ def register(subparsers):
         ),
         argument_default=argparse.SUPPRESS,
     )
-    from kerasgan import families
-
     p.add_argument(
         "--family",
-        help=f"GAN family: {', '.join(families.names())}, or one registered by --plugin",
+        help=LazyText(lambda: f"GAN family: {', '.join(_family_names())}, or one registered by --plugin"),
     )
     p.add_argument(
         "--data",
@@ -76,7 +77,11 @@ def register(subparsers):
         "(stargan): digits-domains",
     )
     p.add_argument("--out", required=True, help="run folder (created if missing)")
-    p.add_argument("--config", metavar="FILE.yaml", help="YAML file with TrainConfig keys")
+    p.add_argument(
+        "--config",
+        metavar="FILE.yaml|NAME",
+        help="YAML file with TrainConfig keys, or a zoo entry's name (retrains the entry)",
+    )
     p.add_argument("--epochs", type=positive_int, help="total epochs (default: recipe)")
     p.add_argument("--batch-size", type=positive_int, help="batch size (default: recipe)")
     p.add_argument(
@@ -97,8 +102,9 @@ def register(subparsers):
     p.add_argument("--d-steps", type=positive_int, help="D updates per G update (family's)")
     p.add_argument(
         "--mixed-precision",
-        choices=MIXED_PRECISION_POLICIES,
-        help="dtype policy (float32)",
+        choices=LazyChoices(_precision_policies),
+        metavar="POLICY",
+        help="dtype policy: %(choices)s (float32)",
     )
     p.add_argument(
         "--no-jit", dest="jit_compile", action="store_const", const=False, help="do not use XLA"
@@ -131,6 +137,36 @@ def register(subparsers):
     p.set_defaults(handler=_cmd_train)
 
 
+def _family_names():
+    from kerasgan import families
+
+    return families.names()
+
+
+def _precision_policies():
+    from kerasgan.core.precision import MIXED_PRECISION_POLICIES
+
+    return MIXED_PRECISION_POLICIES
+
+
+def config_path(value):
+    """The file a ``--config`` value names: a YAML path, or a zoo entry's name."""
+    name = zoo_entry_named(value)
+    if name is not None:
+        from kerasgan.zoo import registry
+
+        return registry.config_path(name)
+    if not os.path.exists(value):
+        import difflib
+
+        from kerasgan.zoo import registry
+
+        close = difflib.get_close_matches(value, registry.names(), n=3, cutoff=0.6)
+        hint = f" Did you mean {', '.join(close)}?" if close else " See 'kerasgan zoo list'."
+        raise CLIError(f"--config {value}: file not found, and no zoo entry of that name.{hint}")
+    return value
+
+
 def _config_file_values(path):
     """TrainConfig keys of a ``--config`` file: a plain config, or a zoo entry's recipe."""
     from kerasgan import training
@@ -161,8 +197,8 @@ def config_from_args(args):
         values.update(state.get("config", {}))
         source = training.checkpoint_paths(args.out)[1]
     if getattr(args, "config", None):
-        values.update(_config_file_values(args.config))
-        source = args.config
+        source = config_path(args.config)
+        values.update(_config_file_values(source))
     # Validate the file's keys before flags are merged, so messages name the file.
     if values:
         training.TrainConfig.from_dict(values, source=source)

@@ -4,7 +4,7 @@
 
     kerasgan zoo list                # table: name, family, data, metrics, weights
     kerasgan zoo info dcgan-digits   # the entry as YAML
-    kerasgan zoo fetch dcgan-digits  # download + verify, print the cached path
+    kerasgan zoo fetch dcgan-digits  # download (progress on stderr) + verify, print the path
 
 Nothing heavy is imported until a handler runs.
 """
@@ -31,10 +31,11 @@ def _summary(entry):
 
 
 def _cmd_list(args):
-    from kerasgan import zoo
+    from kerasgan.zoo import registry
 
     rows = [("name", "family", "data", "metrics", "weights")]
-    for entry in zoo.entries():
+    # YAML only: the families (and TensorFlow) load when an entry is built.
+    for entry in registry.entries(full=bool(args.plugins)):
         weights = "no" if entry["weights"] == "none" else "yes"
         rows.append((entry["name"], entry["family"], entry["data"], _summary(entry),
                      weights))
@@ -57,8 +58,21 @@ def _cmd_info(args):
 
 def _cmd_fetch(args):
     from kerasgan import zoo
+    from kerasgan.cli.progress import Progress
 
-    print(zoo.fetch(args.name))
+    bar = []
+
+    def show(done, size):
+        if not bar:
+            bar.append(Progress("zoo fetch", f"downloading {args.name}", -(-size // 1024), "KiB"))
+        bar[0].update(-(-done // 1024))
+
+    try:
+        path = zoo.fetch(args.name, progress=show)
+    finally:
+        if bar:
+            bar[0].close()
+    print(path)
     return 0
 
 
@@ -69,7 +83,7 @@ def register(subparsers):
         help="model zoo: list entries, show one, fetch its pretrained weights",
         description=(
             "Named, reproducible configs with pretrained weights. Train one yourself with "
-            "'kerasgan train --config zoo/NAME.yaml --out DIR'; load one in Python with "
+            "'kerasgan train --config NAME --out DIR'; load one in Python with "
             "kerasgan.zoo.load(NAME). Weights are cached in $KERASGAN_HOME/weights "
             "(default ~/.kerasgan); KERASGAN_WEIGHTS_URL sets a download mirror."
         ),

@@ -23,6 +23,12 @@ def set_preset_hooks(loader, saver):
 
 def _hook(name):
     if name not in _hooks:
+        # The package installs them when its API loads; a family imported by its
+        # module path (kerasgan.families.dcgan) may not have loaded it yet.
+        import kerasgan
+
+        kerasgan.load_api()
+    if name not in _hooks:
         raise RuntimeError(
             "no preset support is installed; import kerasgan (the package) before using presets."
         )

@@ -188,7 +188,14 @@ class DatasetNotPreparedError(DataError):
     directory was searched and how to prepare the data on a machine with
     internet access.
 
+    Attributes:
+        spec: the :class:`DataSpec` the data set would have, read from its
+            metadata (``None`` when unknown), so that a model can be built
+            for the data without the data (an untrained zoo entry).
+
     Example:
         >>> isinstance(DatasetNotPreparedError("x"), DataError)
         True
     """
+
+    spec = None

@@ -81,10 +81,12 @@ def cycle_gan_spec(name: str, image_size=None, channels=None, data_dir=None) -> 
         (128, 128, 3)
     """
     shape = _cycle_gan_shape(image_size, channels)
+    spec = DataSpec(name, "unpaired", shape, None, target_shape=shape)
     builder = tfds_source.make_builder(name, data_dir)
     if not builder.is_prepared():
-        tfds_source._as_dataset(builder, name, "trainA")  # raises unless served (mock_data)
-    return DataSpec(name, "unpaired", shape, None, target_shape=shape)
+        with tfds_source.spec_on_error(spec):
+            tfds_source._as_dataset(builder, name, "trainA")  # raises unless served (mock_data)
+    return spec
 
 
 def load_cycle_gan(

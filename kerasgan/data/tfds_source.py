@@ -13,6 +13,7 @@ is the registry's fallback: every name no other source owns is a tfds name.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import Optional, Tuple
 
@@ -21,7 +22,7 @@ import tensorflow as tf
 from kerasgan.data import pipeline, registry
 from kerasgan.data.base import DataError, DatasetNotPreparedError, DataSpec, UnknownDatasetError
 
-__all__ = ["make_builder", "image_label_keys", "tfds_spec", "load_tfds", "list_tfds_names"]
+__all__ = ["make_builder", "image_label_keys", "tfds_spec", "load_tfds", "list_tfds_names", "spec_on_error"]
 
 _FALLBACK_IMAGE_SIZE_BYTES = 256 * 256 * 3
 
@@ -133,6 +134,16 @@ def _not_prepared(builder, name: str) -> DatasetNotPreparedError:
     )
 
 
+@contextlib.contextmanager
+def spec_on_error(spec):
+    """Attaches ``spec`` to a :class:`DatasetNotPreparedError` raised inside (see its ``spec``)."""
+    try:
+        yield
+    except DatasetNotPreparedError as error:
+        error.spec = spec
+        raise
+
+
 def _as_dataset(builder, name: str, split: str, *, shuffle_files: bool = False, seed: int = 0):
     """``builder.as_dataset`` with tfds' failures turned into kerasgan errors."""
     tfds = _tfds()
@@ -198,12 +209,14 @@ def tfds_spec(name: str, image_size=None, channels=None, data_dir=None, *, split
     builder = make_builder(name, data_dir)
     image_key, label_key = image_label_keys(builder)
     _, shape = _target_shape(builder, image_key, image_size, channels, name)
+    num_classes = builder.info.features[label_key].num_classes if label_key else None
+    spec = DataSpec(name, "image", shape, num_classes)
     if not builder.is_prepared():
         # Raises DatasetNotPreparedError unless tfds serves the data anyway
         # (e.g. under tfds.testing.mock_data).
-        _as_dataset(builder, name, split)
-    num_classes = builder.info.features[label_key].num_classes if label_key else None
-    return DataSpec(name, "image", shape, num_classes)
+        with spec_on_error(spec):
+            _as_dataset(builder, name, split)
+    return spec
 
 
 def load_tfds(

@@ -13,6 +13,7 @@ import dataclasses
 import logging
 import os
 import tempfile
+import warnings
 
 import numpy as np
 
@@ -25,8 +26,9 @@ from kerasgan.export.generators import (
 from kerasgan.export.paths import check_file_name, write_error
 from kerasgan.export.savedmodel import example_inputs
 from kerasgan.export.signatures import core_endpoint
+from kerasgan.files import make_readable
 
-__all__ = ["OnnxExport", "export_onnx", "supported_opsets"]
+__all__ = ["BATCH_DIMENSION", "ONNX_STEPS", "OnnxExport", "export_onnx", "name_batch_dimension", "supported_opsets"]
 
 #: ONNX domains whose ops onnxruntime runs; anything else is an unconverted TF op.
 _STANDARD_DOMAINS = ("", "ai.onnx", "ai.onnx.ml")
@@ -84,6 +86,41 @@ def _tf2onnx_messages():
         logger.removeHandler(handler)
 
 
+#: The steps :func:`export_onnx` reports to its ``progress``.
+ONNX_STEPS = 3
+
+#: Name of the first (batch) dimension of the ONNX inputs and outputs.
+BATCH_DIMENSION = "batch"
+
+
+def name_batch_dimension(proto, name=BATCH_DIMENSION):
+    """Names the batch dimension of an ONNX graph's inputs and outputs (tf2onnx: ``unk__102``).
+
+    Every input and output of an exported generator is batched: the symbols
+    tf2onnx gave their first dimension are renamed everywhere in the graph
+    (inputs, outputs, intermediate shapes), and a first dimension without a
+    size or symbol gets ``name``.
+
+    Args:
+        proto: an ``onnx.ModelProto``, changed in place.
+        name: the dimension's name.
+    """
+    graph = proto.graph
+    firsts = [
+        value.type.tensor_type.shape.dim[0]
+        for value in [*graph.input, *graph.output]
+        if value.type.tensor_type.shape.dim
+    ]
+    symbols = {dim.dim_param for dim in firsts if dim.dim_param}
+    for value in [*graph.input, *graph.output, *graph.value_info]:
+        for dim in value.type.tensor_type.shape.dim:
+            if dim.dim_param in symbols:
+                dim.dim_param = name
+    for dim in firsts:
+        if not dim.dim_param and not dim.HasField("dim_value"):
+            dim.dim_param = name
+
+
 def convert_function(fn, specs, opset, output_path):
     """Converts a ``tf.function``-able ``fn`` with ``specs`` to ONNX, refusing unconverted ops.
 
@@ -103,7 +140,9 @@ def convert_function(fn, specs, opset, output_path):
     except ImportError:  # pragma: no cover - older/newer Keras
         patch_tf2onnx = None
     if patch_tf2onnx is not None:
-        patch_tf2onnx()
+        with warnings.catch_warnings():  # it probes np.object, which numpy 2 warns about
+            warnings.simplefilter("ignore", FutureWarning)
+            patch_tf2onnx()
     function = tf.function(fn, input_signature=specs, autograph=False)
     with _tf2onnx_messages() as messages:
         try:
@@ -117,6 +156,7 @@ def convert_function(fn, specs, opset, output_path):
     if unsupported or foreign:
         details = "; ".join(unsupported) or ", ".join(foreign)
         raise ExportError(f"tf2onnx left TensorFlow ops it cannot convert at opset {opset}: {details}")
+    name_batch_dimension(proto)
     try:
         onnx.checker.check_model(proto, full_check=True)
     except Exception as error:
@@ -139,7 +179,9 @@ def _describe_session(items):
     }
 
 
-def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, direction=None):
+def export_onnx(
+    model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, direction=None, progress=None
+):
     """Exports a kerasgan generator to ONNX and checks it with onnxruntime.
 
     Inputs and outputs carry the names of the SavedModel's ``serving_default``:
@@ -156,6 +198,8 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
         batch_sizes: batch sizes at which onnxruntime is compared with Keras.
         atol: the largest max-abs difference accepted.
         direction: CycleGAN only, ``"ab"`` (default) or ``"ba"``.
+        progress: called with a short description as each of the
+            :data:`ONNX_STEPS` steps starts (the CLI prints them).
 
     Returns:
         :class:`OnnxExport`.
@@ -171,8 +215,7 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
     """
     import onnxruntime
 
-    model, _ = load_model(model)
-    info = describe_generator(model, direction=direction)
+    step = progress or (lambda description: None)
     opsets = supported_opsets()
     if isinstance(opset, bool) or not isinstance(opset, (int, np.integer)) or opset not in opsets:
         raise ExportError(
@@ -185,6 +228,9 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
     if os.path.isdir(output_path):
         raise ExportError(f"{output_path} is a folder; pass a file name such as generator.onnx.")
     check_file_name(output_path, "-o")
+    step(f"loading {model}" if isinstance(model, (str, os.PathLike)) else "reading the model")
+    model, _ = load_model(model)
+    info = describe_generator(model, direction=direction)
     network = float32_network(info.network)
     endpoint = core_endpoint(info, network, checks=False)
 
@@ -194,7 +240,10 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
     except OSError as error:
         raise write_error(output_path, error, "-o folder") from error
     try:
+        step(f"converting the generator with tf2onnx (opset {int(opset)})")
         convert_function(endpoint.fn, endpoint.specs, int(opset), tmp)
+        step("checking onnxruntime against Keras at batch sizes "
+             + ", ".join(str(int(b)) for b in batch_sizes))
         session = onnxruntime.InferenceSession(tmp, providers=["CPUExecutionProvider"])
         names = [item.name for item in session.get_inputs()]
         if names != endpoint.input_names:
@@ -222,6 +271,7 @@ def export_onnx(model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, 
             per_batch=per_batch,
         )
         del session
+        make_readable(tmp)
         os.replace(tmp, output_path)
     except BaseException as error:
         if os.path.exists(tmp):

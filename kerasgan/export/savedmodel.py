@@ -38,9 +38,11 @@ from kerasgan.export.serving_files import (
     write_warmup_requests,
 )
 from kerasgan.export.signatures import run_generator, serving_endpoints
+from kerasgan.files import make_readable
 
 __all__ = [
     "MAX_NAME_LENGTH",
+    "SAVEDMODEL_STEPS",
     "SavedModelExport",
     "check_model_name",
     "describe_savedmodel",
@@ -263,7 +265,13 @@ def _warmup_examples(info, endpoints):
             yield endpoint.name, example_inputs(info, endpoint.specs, batch, seed=batch)
 
 
-def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=True, batching=True):
+#: The steps :func:`export_savedmodel` reports to its ``progress`` (with warmup and validation).
+SAVEDMODEL_STEPS = 5
+
+
+def export_savedmodel(
+    model, base, name, version=None, *, warmup=True, validate=True, batching=True, progress=None
+):
     """Exports a kerasgan generator as a TF Serving SavedModel ``BASE/NAME/VERSION``.
 
     Signatures depend on :func:`~kerasgan.export.generator_kind` (see
@@ -287,6 +295,8 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
         validate: reload the SavedModel and compare every signature with the
             Keras generator (:func:`tolerance_for`).
         batching: write ``BASE/batching_parameters.txt`` if it is missing.
+        progress: called with a short description as each step starts
+            (:data:`SAVEDMODEL_STEPS` of them; the CLI prints them).
 
     Returns:
         :class:`SavedModelExport`.
@@ -305,14 +315,16 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
     import keras
     import tensorflow as tf
 
+    step = progress or (lambda description: None)
     check_model_name(name)
-    model, source = load_model(model)
-    info = describe_generator(model)
     base = os.path.abspath(os.fspath(base))
     model_dir = os.path.join(base, name)
     version = _resolve_version(model_dir, version)
     final = os.path.join(model_dir, str(version))
     check_path_length(final)
+    step(f"loading {model}" if isinstance(model, (str, os.PathLike)) else "reading the model")
+    model, source = load_model(model)
+    info = describe_generator(model)
 
     network = float32_network(info.network)
     # Further generators of the family (a second direction) become translate_DIRECTION.
@@ -339,6 +351,7 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
         remove_if_empty(created)
         raise write_error(model_dir, error, "--base folder") from error
     try:
+        step("tracing the signatures and writing the SavedModel")
         archive = keras.export.ExportArchive()
         archive.track(network)
         for _, extra_network in extras:
@@ -356,6 +369,7 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
         extra_dir = os.path.join(tmp, "assets.extra")
         os.makedirs(extra_dir, exist_ok=True)
         if warmup:
+            step("writing the warmup requests")
             write_warmup_requests(
                 os.path.join(extra_dir, WARMUP_FILE), name, _warmup_examples(info, endpoints)
             )
@@ -375,7 +389,10 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
         }
         with open(os.path.join(extra_dir, METADATA_FILE), "w") as handle:
             json.dump(metadata, handle, indent=2)
+        if validate:
+            step("checking every signature against the Keras generator")
         validation = _validate(tmp, info, endpoints, others) if validate else {}
+        make_readable(tmp)
         os.rename(tmp, final)
     except BaseException as error:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -383,6 +400,7 @@ def export_savedmodel(model, base, name, version=None, *, warmup=True, validate=
         if isinstance(error, OSError):
             raise write_error(model_dir, error, "--base folder") from error
         raise
+    step(f"adding {name} to {os.path.join(base, 'models.config')}")
     try:
         update_models_config(base, name)
         if batching:

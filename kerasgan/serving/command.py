@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+import sys
 
 
 def _port(text):
@@ -131,7 +134,7 @@ def _cmd_serve(args):
 
     if not os.path.isdir(args.base):
         raise CLIError(f"model folder {args.base!r} not found (or not a folder); export a model "
-                       "first: kerasgan export MODEL.keras BASE --name NAME")
+                       "first: kerasgan export savedmodel MODEL.keras --base BASE --name NAME")
     if args.container_base is not None:
         from kerasgan.serving.config import write_models_config
 
@@ -151,7 +154,7 @@ def _cmd_serve(args):
         raise CLIError(
             f"no models in {args.base!r}: expected {args.base}/NAME/VERSION/saved_model.pb, "
             f"{args.base}/VERSION/saved_model.pb or a models.config; export one with "
-            "kerasgan export."
+            f"kerasgan export savedmodel MODEL.keras --base {args.base} --name NAME"
         )
     server = ModelServer(
         args.base, rest_port=args.rest_port, grpc_port=args.grpc_port, host=args.host,
@@ -165,17 +168,46 @@ def _cmd_serve(args):
             idle_timeout_seconds=args.idle_timeout_seconds),
         max_load_retries=args.max_load_retries, load_retry_seconds=args.load_retry_seconds,
     )
-    try:
-        server.start()
-    except OSError as error:
-        raise CLIError(f"{error}; pick other ports with --rest-port / --grpc-port (0: any free).")
-    try:
-        _report(server, entries)
-        _wait_for_stop()
-    finally:
-        server.stop()
+    with _log_to_stderr():
+        try:
+            server.start()
+        except OSError as error:
+            raise CLIError(
+                f"{error}; pick other ports with --rest-port / --grpc-port (0: any free)."
+            ) from None
+        try:
+            _report(server, entries)
+            _wait_for_stop()
+        finally:
+            server.stop()
     print("kerasgan serve: stopped", flush=True)
     return 0
+
+
+class _LogLine(logging.Formatter):
+    """``2026-01-31 12:00:00 kerasgan serve: MESSAGE`` (``warning:`` / ``error:`` noted)."""
+
+    def format(self, record):
+        """One line: time, the command, the level unless INFO, the message."""
+        level = "" if record.levelno <= logging.INFO else f"{record.levelname.lower()}: "
+        when = self.formatTime(record, "%Y-%m-%d %H:%M:%S")
+        return f"{when} kerasgan serve: {level}{record.getMessage()}"
+
+
+@contextlib.contextmanager
+def _log_to_stderr():
+    """Shows the server's log (``kerasgan.serving``: version loads and unloads, errors) on stderr."""
+    logger = logging.getLogger("kerasgan.serving")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogLine())
+    previous = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
 
 
 def _report(server, entries):

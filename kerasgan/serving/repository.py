@@ -128,6 +128,7 @@ class ModelRepository:
                         status.state, status.servable = "END", None
         for servable in servables:
             servable.unload()
+            log.info("model %s version %d unloaded", servable.name, servable.version)
 
     def _poll(self):
         while not self._stop.wait(self.poll_seconds):
@@ -215,6 +216,8 @@ class ModelRepository:
         with self._lock:
             self._models[name][version] = status
         servable = Servable(name, version, path, batching=self.batching, limits=self.limits)
+        log.info("model %s version %d: loading %s", name, version, path)
+        started = time.monotonic()
         try:
             servable.load()
         except Exception as error:  # noqa: BLE001  a bad version must not stop the server
@@ -228,7 +231,8 @@ class ModelRepository:
             return
         with self._lock:
             status.state, status.servable = "AVAILABLE", servable
-        log.info("model %s version %d is available", name, version)
+        log.info("model %s version %d is available (loaded in %.1f s)", name, version,
+                 time.monotonic() - started)
 
     def _unload(self, name, versions):
         for version in versions:

@@ -8,7 +8,8 @@ __all__ = ["STEPS_PER_EXECUTION", "build_model", "build_optimizers"]
 
 # Train steps run per compiled call. Small nets (the 2-D MLPs) spend most of a
 # step in Python dispatch; 32 steps per call made a ring8 epoch several times
-# faster. Keras caps it at one epoch, and every callback here is per epoch.
+# faster. Keras caps it at one epoch, and every callback here is per epoch;
+# the progress bar (training/progress.py) caps the step it shows at the epoch's.
 STEPS_PER_EXECUTION = 32
 
 

@@ -41,6 +41,7 @@ from kerasgan.core import backend
 from kerasgan.errors import ResumeError, TrainingDivergedError
 from kerasgan.training.build import STEPS_PER_EXECUTION, build_model
 from kerasgan.training.callbacks import CheckpointCallback, SampleCallback
+from kerasgan.training.progress import ProgressBar
 from kerasgan.training.config import RESUMABLE_KEYS, TrainConfig
 from kerasgan.training.files import (
     checkpoint_paths,
@@ -301,6 +302,8 @@ def _train(config, data_spec, family_cls, out_dir, paths, state, verbose, callba
             stacklevel=3,
         )
     all_callbacks += list(callbacks or [])
+    if not any(isinstance(c, keras.callbacks.ProgbarLogger) for c in all_callbacks):
+        all_callbacks.append(ProgressBar())  # Keras' own bar counts past the epoch's end
     _warn_if_average_too_short(config, dataset)
     _replay_data_order(dataset, initial_epoch)
     if verbose and initial_epoch >= config.epochs:

@@ -15,8 +15,8 @@ Example:
 
 Weights are cached in ``$KERASGAN_HOME/weights`` (default ``~/.kerasgan``);
 ``KERASGAN_WEIGHTS_URL`` points downloads at a mirror (see
-:mod:`kerasgan.zoo.download`). ``kerasgan train --config zoo/NAME.yaml``
-retrains an entry.
+:mod:`kerasgan.zoo.download`). ``kerasgan train --config NAME`` retrains
+an entry (``kerasgan sample NAME`` draws from its published weights).
 """
 
 from kerasgan.zoo.download import cache_path, home, resolve_url

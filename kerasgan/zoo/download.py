@@ -33,6 +33,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from kerasgan.files import make_readable
 from kerasgan.zoo.weights import WeightsError
 
 __all__ = ["HOME_ENV", "MIRROR_ENV", "cache_path", "fetch_weights", "home", "resolve_url"]
@@ -124,10 +125,11 @@ class _TooLarge(Exception):
         self.what = what
 
 
-def _download(url, target, timeout, size):
+def _download(url, target, timeout, size, progress=None):
     """Streams ``url`` into the open file ``target``, reading at most ``size`` + 1 bytes.
 
-    Returns the bytes written; raises :class:`_TooLarge` as soon as the source
+    ``progress(bytes_so_far, size)`` is called after each block. Returns the
+    bytes written; raises :class:`_TooLarge` as soon as the source
     announces or sends more than ``size`` bytes, so an oversize body is never
     read to its end.
     """
@@ -142,6 +144,8 @@ def _download(url, target, timeout, size):
                 break
             target.write(block)
             written += len(block)
+            if progress is not None:
+                progress(written, size)
     if written > size:
         raise _TooLarge(f"it sent more (stopped reading at {written} bytes)")
     if announced is not None and announced.isdigit() and written < int(announced):
@@ -165,7 +169,7 @@ def _problem(error):
     return f"{type(error).__name__}: {error}"
 
 
-def fetch_weights(name, url, sha256, size, base_dir, timeout=DEFAULT_TIMEOUT):
+def fetch_weights(name, url, sha256, size, base_dir, timeout=DEFAULT_TIMEOUT, progress=None):
     """Returns a verified local copy of a weights file, downloading it if needed.
 
     Args:
@@ -175,6 +179,8 @@ def fetch_weights(name, url, sha256, size, base_dir, timeout=DEFAULT_TIMEOUT):
         size: expected size in bytes.
         base_dir: the folder relative urls start from.
         timeout: seconds to wait for a server.
+        progress: ``progress(bytes_so_far, size)``, called as a download
+            proceeds (not for a verified cached copy).
 
     Returns:
         The cache path ``$KERASGAN_HOME/weights/NAME-SHA12.weights.h5``.
@@ -198,7 +204,7 @@ def fetch_weights(name, url, sha256, size, base_dir, timeout=DEFAULT_TIMEOUT):
     try:
         with os.fdopen(fd, "wb") as handle:
             try:
-                _download(source, handle, timeout, size)
+                _download(source, handle, timeout, size, progress)
             except _TooLarge as error:
                 raise WeightsError(
                     f"the weights of {name!r} at {source} are not the published file: "
@@ -227,7 +233,7 @@ def fetch_weights(name, url, sha256, size, base_dir, timeout=DEFAULT_TIMEOUT):
                 f"{MIRROR_ENV} at a correct copy; if you rebuilt the weights, update "
                 "weights.sha256/size in the entry (tools/build_zoo.py does)."
             )
-        os.chmod(tmp, 0o644)
+        make_readable(tmp)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

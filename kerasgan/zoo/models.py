@@ -37,12 +37,29 @@ def _entry_config(entry, source):
     return TrainConfig.from_dict(values, source=source)
 
 
+def _entry_data_spec(config):
+    """The data's spec; for data not on this machine, the one its metadata declares.
+
+    Building a model needs the data's shape and classes, not the data: an
+    entry of a tensorflow_datasets set that is not prepared here still builds.
+    """
+    from kerasgan.data import DatasetNotPreparedError
+
+    try:
+        return config.data_spec()
+    except DatasetNotPreparedError as error:
+        if error.spec is None:
+            raise
+        return error.spec
+
+
 def build_entry(entry, source=None, compile=True):
     """An untrained model from a validated entry, compiled with its recipe's optimizers.
 
     Built by :func:`kerasgan.training.build_model` from the family's recipe
     with the entry's differences, exactly what ``kerasgan train --config``
-    trains.
+    trains. The data set need not be on this machine: its declared shape
+    and classes are enough.
 
     Args:
         entry: a validated entry mapping.
@@ -55,7 +72,7 @@ def build_entry(entry, source=None, compile=True):
     from kerasgan.training import build_model
 
     config = _entry_config(entry, source)
-    spec = config.data_spec()
+    spec = _entry_data_spec(config)
     model = build_model(config.resolved(spec), spec, compile=compile)
     # Plain attribute, bypassing Keras' tracking (it is metadata, not state).
     object.__setattr__(model, "zoo_entry", entry)
@@ -77,23 +94,28 @@ def _no_weights_error(entry, where):
     name = entry["name"]
     return WeightsError(
         f"zoo entry {name!r} publishes no weights ('weights: none' in {where}). Train them "
-        f"with: kerasgan train --config zoo/{name}.yaml --out runs/{name} (then "
+        f"with: kerasgan train --config {name} --out runs/{name} (then "
         f"keras.models.load_model('runs/{name}/model.keras')), or build the untrained "
         "model with pretrained=False."
     )
 
 
-def _fetch_entry(entry, base_dir, where):
+def _fetch_entry(entry, base_dir, where, progress=None):
     weights = entry["weights"]
     if weights == schema.NONE:
         raise _no_weights_error(entry, where)
     return fetch_module.fetch_weights(
-        entry["name"], weights["url"], weights["sha256"], weights["size"], base_dir
+        entry["name"], weights["url"], weights["sha256"], weights["size"], base_dir,
+        progress=progress,
     )
 
 
-def fetch(name):
+def fetch(name, progress=None):
     """Fetches (or re-verifies the cached copy of) entry ``name``'s weights.
+
+    Args:
+        name: the entry.
+        progress: ``progress(bytes_so_far, size)``, called as a download proceeds.
 
     Returns:
         The verified cache path ``$KERASGAN_HOME/weights/NAME-SHA12.weights.h5``.
@@ -101,8 +123,8 @@ def fetch(name):
     Raises:
         WeightsError: no weights published, or download / verification failed.
     """
-    entry = registry.info(name)
-    return _fetch_entry(entry, registry.zoo_dir(), registry.config_path(name))
+    entry = registry.info(name, full=False)  # YAML only: fetching builds no model
+    return _fetch_entry(entry, registry.zoo_dir(), registry.config_path(name), progress)
 
 
 def load(name, pretrained=True, compile=True):

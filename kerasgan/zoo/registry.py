@@ -73,8 +73,13 @@ def _check_name(name):
     raise UnknownEntryError(f"unknown zoo entry {name!r}. {hint}")
 
 
-def info(name):
+def info(name, full=True):
     """The parsed, validated entry ``name`` (a dict, see :mod:`kerasgan.zoo.schema`).
+
+    Args:
+        name: the entry.
+        full: check its family and recipe too (this imports the families,
+            and Keras; see :func:`kerasgan.zoo.schema.validate_entry`).
 
     Raises:
         UnknownEntryError: no such entry (lists close names, or all of them).
@@ -86,7 +91,7 @@ def info(name):
     """
     _check_name(name)
     path = config_path(name)
-    entry = load_entry(path)
+    entry = load_entry(path, full=full)
     if entry["name"] != name:
         raise ZooConfigError(
             f"{path}: key 'name': {entry['name']!r} differs from the file name; "
@@ -95,9 +100,9 @@ def info(name):
     return entry
 
 
-def entries():
-    """Every entry, parsed, in name order."""
-    return [info(name) for name in names()]
+def entries(full=True):
+    """Every entry, parsed, in name order (``full``: see :func:`info`)."""
+    return [info(name, full=full) for name in names()]
 
 
 def update_entry(name, **changes):

@@ -143,12 +143,15 @@ def _check_choice(value, choices, source, key):
         _fail(source, key, f"{value!r} is not allowed.{hint} Allowed values: {', '.join(choices)}.")
 
 
-def validate_entry(entry, source=None):
+def validate_entry(entry, source=None, full=True):
     """Validates a parsed zoo entry in place of a schema library.
 
     Args:
         entry: the mapping read from the YAML file.
         source: the file name, for messages.
+        full: also check ``family`` against the registered families and the
+            recipe's values against TrainConfig (this imports them, and Keras;
+            listing the zoo checks the keys and types only).
 
     Returns:
         ``entry`` unchanged.
@@ -168,10 +171,11 @@ def validate_entry(entry, source=None):
         where = f"{source}: " if source else ""
         raise ZooConfigError(f"{where}a zoo entry must be a mapping, got {type(entry).__name__}.")
     _check_section(entry, _TOP, source, "")
-    from kerasgan import families  # light: no TensorFlow until a family is built
+    if full:
+        from kerasgan import families
 
-    _check_choice(entry["family"], families.names(), source, "family")
-    _check_recipe(entry, source)
+        _check_choice(entry["family"], families.names(), source, "family")
+        _check_recipe(entry, source)
     if entry["metrics"] != NONE:
         _check_section(entry["metrics"], _METRICS, source, "metrics.")
     if entry["weights"] != NONE:
@@ -186,8 +190,8 @@ def is_entry(values):
     return isinstance(values, dict) and "recipe" in values and "weights" in values
 
 
-def load_entry(path):
-    """Reads and validates a zoo entry YAML file.
+def load_entry(path, full=True):
+    """Reads and validates a zoo entry YAML file (``full``: see :func:`validate_entry`).
 
     Raises:
         FileNotFoundError: no such file.
@@ -204,7 +208,7 @@ def load_entry(path):
         except yaml.YAMLError as error:
             detail = " ".join(str(error).split())
             raise ZooConfigError(f"{path}: not valid YAML: {detail}") from None
-    return validate_entry(entry, source=path)
+    return validate_entry(entry, source=path, full=full)
 
 
 def _check_recipe(entry, source):

@@ -32,7 +32,8 @@ def test_positional_optimizers_are_refused_with_the_keyword_form():
 
 def test_keras_io_loss_fn_says_the_family_defines_its_loss():
     model = tiny()
-    with pytest.raises(TypeError, match=r"takes no 'loss_fn'.*defines its loss \(non_saturating\).*loss=NAME"):
+    message = r"takes no 'loss_fn'.*defines its loss \(non_saturating\).*loss=NAME"
+    with pytest.raises(TypeError, match=message):
         model.compile(g_optimizer="adam", d_optimizer="adam",
                       loss_fn=keras.losses.BinaryCrossentropy(from_logits=True))
 
@@ -42,6 +43,16 @@ def test_keyword_optimizers_land_on_their_side():
     model.compile(g_optimizer=keras.optimizers.SGD(0.25), d_optimizer=keras.optimizers.SGD(0.5))
     assert float(model.g_optimizer.learning_rate) == 0.25
     assert float(model.d_optimizer.learning_rate) == 0.5
+
+
+def test_eager_compile_turns_xla_off_without_a_keras_warning():
+    import warnings
+
+    model = tiny()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.compile(run_eagerly=True)
+    assert model.jit_compile is False and model.run_eagerly is True
 
 
 # ------------------------------------------------------------------ files

@@ -22,7 +22,7 @@ def readme_blocks():
     with open(README, encoding="utf-8") as handle:
         text = handle.read()
     blocks, section = [], None
-    for match in re.finditer(r"^## (.+)$|^```python\n(.*?)^```", text, flags=re.M | re.S):
+    for match in re.finditer(r"^## ([^\n]+)$|^```python\n(.*?)^```", text, flags=re.M | re.S):
         if match.group(1):
             section = match.group(1).strip()
         else:

@@ -195,10 +195,10 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
                 average), else the paper's.
             d_optimizer: discriminator-side optimizer, same forms, keyword only.
             jit_compile: compile the train step with XLA. ``None`` (default)
-                means True, except under a multi-replica ``tf.distribute``
-                strategy, where TensorFlow cannot XLA-compile a step whose
-                variables live on several devices (the same rule as Keras'
-                ``"auto"``).
+                means True, except with ``run_eagerly=True`` and under a
+                multi-replica ``tf.distribute`` strategy, where TensorFlow
+                cannot XLA-compile a step whose variables live on several
+                devices (the same rule as Keras' ``"auto"``).
             **kwargs: other ``keras.Model.compile`` arguments
                 (``run_eagerly``, ``steps_per_execution``).
 
@@ -216,8 +216,8 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
         d_optimizer = keras.optimizers.get(d_optimizer) or default_d
         if g_optimizer is d_optimizer:
             raise ValueError("g_optimizer and d_optimizer must be two different instances.")
-        if jit_compile is None:
-            jit_compile = backend.default_jit_compile()
+        if jit_compile is None:  # eager steps cannot be XLA-compiled: no Keras warning for it
+            jit_compile = False if kwargs.get("run_eagerly") else backend.default_jit_compile()
         super().compile(optimizer=None, jit_compile=jit_compile, auto_scale_loss=False, **kwargs)
         self.g_optimizer = _wrap_for_loss_scaling(g_optimizer, self.generator_networks())
         self.d_optimizer = _wrap_for_loss_scaling(d_optimizer, self.discriminator_networks())

@@ -116,7 +116,8 @@ class FamilyContract:
     #: The recipe ``build_for_data`` applied (``None`` for a model built otherwise):
     #: its keys are :data:`kerasgan.recipes.RECIPE_KEYS`; ``compile()`` without
     #: optimizers reads ``g_lr``, ``d_lr`` and ``ema_momentum``, and ``epochs`` /
-    #: ``batch_size`` are what ``kerasgan train`` would use.
+    #: ``batch_size`` are what ``kerasgan train`` would use. It is not saved: a
+    #: loaded model replays its compile arguments instead.
     training_recipe = None
 
     @classmethod

@@ -65,8 +65,8 @@ def refuse_loss_fn(model, kwargs):
     for forbidden in ("optimizer", "metrics"):
         if forbidden in kwargs:
             raise TypeError(
-                f"{name}.compile() takes g_optimizer/d_optimizer (by keyword), not {forbidden!r}; the losses "
-                "and their logged terms are the family's."
+                f"{name}.compile() takes g_optimizer/d_optimizer (by keyword), not "
+                f"{forbidden!r}; the losses and their logged terms are the family's."
             )
 
 
@@ -129,7 +129,7 @@ class LossTrackers(_metrics_list_class()):
 
 
 class KerasFiles:
-    """``save`` and ``export`` of :class:`~kerasgan.core.adversarial.AdversarialModel` (a mixin before ``keras.Model``)."""
+    """``save`` and ``export`` of every family (a mixin placed before ``keras.Model``)."""
 
     def save(self, filepath, *args, **kwargs):
         """``keras.Model.save`` to a ``.keras`` file; the legacy ``.h5`` format is refused.

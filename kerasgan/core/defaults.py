@@ -16,8 +16,6 @@ from kerasgan.errors import ConfigError
 
 #: Recipe keys that set the optimizers (read by ``compile()``).
 OPTIMIZER_KEYS = ("g_lr", "d_lr", "ema_momentum")
-#: Recipe keys that set how the model is built (read by ``build_for_data``).
-BUILD_KEYS = ("latent_dim", "d_steps", "family_kwargs")
 
 
 def recipe_of(family_cls, data_spec):

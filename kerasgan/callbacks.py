@@ -3,7 +3,8 @@
 :class:`EvaluationCallback` runs :mod:`kerasgan.metrics` every ``N`` epochs of
 ``fit`` and adds the numbers to the epoch's ``logs``, so they land in the
 ``History`` returned by ``fit`` and in TensorBoard, next to ``d_loss`` and
-``g_loss``.
+``g_loss``. The sample pictures in TensorBoard (keras-io's ``GANMonitor``)
+are :class:`kerasgan.training.TensorBoardSamples`.
 """
 
 from __future__ import annotations
@@ -121,3 +122,4 @@ class EvaluationCallback(keras.callbacks.Callback):
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+

@@ -52,7 +52,8 @@ def test_xla_on_and_off_make_the_same_updates(family):
     # Latents are supplied: XLA implements the stateless RNG differently.
     def trained(jit):
         model = tiny(family)
-        model.compile(keras.optimizers.SGD(0.01), keras.optimizers.SGD(0.01), jit_compile=jit)
+        model.compile(g_optimizer=keras.optimizers.SGD(0.01), d_optimizer=keras.optimizers.SGD(0.01),
+                      jit_compile=jit)
         assert model.jit_compile is jit
         model.fit(supplied_latents_dataset(model), epochs=1, verbose=0)
         return model
@@ -155,7 +156,8 @@ def test_mirrored_cyclegan_matches_one_device():
     def trained(scope):
         with scope:
             model, spec = kerasgan.CycleGAN.build_tiny(pool_size=0)
-            model.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05), jit_compile=False)
+            model.compile(g_optimizer=keras.optimizers.SGD(0.05), d_optimizer=keras.optimizers.SGD(0.05),
+                          jit_compile=False)
         history = model.fit(tiny_dataset(spec), epochs=1, verbose=0)
         return model, history.history
 

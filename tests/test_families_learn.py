@@ -50,7 +50,8 @@ def test_family_learns_the_ring(family):
     latent_dim = default_recipe(cls, spec)["latent_dim"]
     model = cls.build_for_data(spec, latent_dim=latent_dim, seed=0)
     # The family's own optimizers, at the learning rate of the 2-D recipe.
-    model.compile(*build_optimizers(cls, g_lr=1e-3, d_lr=1e-3), steps_per_execution=50)
+    g_optimizer, d_optimizer = build_optimizers(cls, g_lr=1e-3, d_lr=1e-3)
+    model.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, steps_per_execution=50)
     before = mean_distance_to_nearest_mode(model.generate(1000, seed=1))
 
     radial_before = mean_radial_error(model.generate(1000, seed=1))

@@ -93,7 +93,8 @@ def test_the_cli_reports_divergence_in_one_line_and_removes_an_empty_run(tmp_pat
 
 def test_fit_stops_at_the_first_non_finite_loss():
     model, spec = kerasgan.GAN.build_tiny()
-    model.compile(keras.optimizers.SGD(1e12), keras.optimizers.SGD(1e12), jit_compile=False)
+    model.compile(g_optimizer=keras.optimizers.SGD(1e12), d_optimizer=keras.optimizers.SGD(1e12),
+                  jit_compile=False)
     data = kerasgan.testing.tiny_dataset(spec, n=64, batch_size=8)
     with pytest.warns(UserWarning, match="training stopped in epoch 1"):
         history = model.fit(data, epochs=5, verbose=0)

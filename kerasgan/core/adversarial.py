@@ -19,7 +19,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from kerasgan.core import backend
+from kerasgan.core import backend, habits
 from kerasgan.core.contract import FamilyContract
 from kerasgan.core.guards import TerminateOnNonFiniteLoss
 from kerasgan.core.presets import load_preset, save_preset
@@ -56,7 +56,7 @@ def _variables(models):
     return [v for model in models for v in model.trainable_variables]
 
 
-class AdversarialModel(FamilyContract, keras.Model):
+class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
     """Base of every family: two optimizers, one alternating ``train_step``.
 
     Each ``train_step`` makes ``d_steps`` discriminator-side updates and then
@@ -80,6 +80,9 @@ class AdversarialModel(FamilyContract, keras.Model):
     needs_labels = False
     #: Names of the logged loss terms (keys of the terms dicts).
     metric_names: tuple = ("d_loss", "g_loss")
+    #: Direction of a logged term when it is not ``"down"`` (better when lower),
+    #: e.g. ``{"accuracy": "up"}``; Keras' monitoring callbacks read it (``mode="auto"``).
+    metric_directions: dict = {}
 
     def __init__(self, *, d_steps=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -88,6 +91,8 @@ class AdversarialModel(FamilyContract, keras.Model):
             raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}.")
         self.seed = int(seed if seed is not None else np.random.SeedSequence().entropy % (2**31))
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
+        for name, tracker in self.trackers.items():
+            tracker._direction = self.metric_directions.get(name, "down")
         self.g_optimizer = None
         self.d_optimizer = None
         # The sub-networks are built functional models; the wrapper itself is
@@ -179,34 +184,40 @@ class AdversarialModel(FamilyContract, keras.Model):
             keras.optimizers.Adam(2e-4, beta_1=0.5),
         )
 
-    def compile(self, g_optimizer=None, d_optimizer=None, *, jit_compile=None, **kwargs):
+    def compile(self, *args, g_optimizer=None, d_optimizer=None, jit_compile=None, **kwargs):
         """Configures training.
 
         Args:
-            g_optimizer: generator-side optimizer (instance, name or config);
-                ``None`` uses the family's default.
-            d_optimizer: discriminator-side optimizer, same forms.
+            g_optimizer: generator-side optimizer (instance, name or config),
+                keyword only; ``None`` builds the family's optimizer at the
+                settings of :attr:`training_recipe` (the recipe
+                ``build_for_data`` applied: learning rate, generator
+                average), else the paper's.
+            d_optimizer: discriminator-side optimizer, same forms, keyword only.
             jit_compile: compile the train step with XLA. ``None`` (default)
-                means True, except under a multi-replica ``tf.distribute``
-                strategy, where TensorFlow cannot XLA-compile a step whose
-                variables live on several devices (the same rule as Keras'
-                ``"auto"``).
+                means True, except with ``run_eagerly=True`` and under a
+                multi-replica ``tf.distribute`` strategy, where TensorFlow
+                cannot XLA-compile a step whose variables live on several
+                devices (the same rule as Keras' ``"auto"``).
             **kwargs: other ``keras.Model.compile`` arguments
                 (``run_eagerly``, ``steps_per_execution``).
+
+        Raises:
+            TypeError: positional optimizers (keras-io's examples pass
+                ``(d_optimizer, g_optimizer, loss_fn)``, the reverse order), or
+                ``loss_fn=`` / ``loss=`` / ``optimizer=`` / ``metrics=``: the
+                family defines its losses (chosen with the model's ``loss``
+                argument where it has one).
         """
-        for forbidden in ("optimizer", "loss", "metrics"):
-            if forbidden in kwargs:
-                raise TypeError(
-                    f"{type(self).__name__}.compile() takes g_optimizer/d_optimizer, not "
-                    f"{forbidden!r}; the losses are chosen with the model's own arguments."
-                )
-        default_g, default_d = self.default_optimizers()
+        habits.refuse_positional_optimizers(self, args)
+        habits.refuse_loss_fn(self, kwargs)
+        default_g, default_d = self.recipe_optimizers()
         g_optimizer = keras.optimizers.get(g_optimizer) or default_g
         d_optimizer = keras.optimizers.get(d_optimizer) or default_d
         if g_optimizer is d_optimizer:
             raise ValueError("g_optimizer and d_optimizer must be two different instances.")
-        if jit_compile is None:
-            jit_compile = backend.default_jit_compile()
+        if jit_compile is None:  # eager steps cannot be XLA-compiled: no Keras warning for it
+            jit_compile = False if kwargs.get("run_eagerly") else backend.default_jit_compile()
         super().compile(optimizer=None, jit_compile=jit_compile, auto_scale_loss=False, **kwargs)
         self.g_optimizer = _wrap_for_loss_scaling(g_optimizer, self.generator_networks())
         self.d_optimizer = _wrap_for_loss_scaling(d_optimizer, self.discriminator_networks())
@@ -233,8 +244,14 @@ class AdversarialModel(FamilyContract, keras.Model):
 
     @property
     def metrics(self):
-        """The loss trackers (reset by ``fit`` every epoch)."""
-        return list(self.trackers.values())
+        """The loss trackers in one container (reset by ``fit`` every epoch).
+
+        Each tracker declares its direction (``"down"`` for losses, see
+        :attr:`metric_directions`), so ``keras.callbacks.ModelCheckpoint(
+        monitor="g_loss", save_best_only=True)`` and ``EarlyStopping`` need no
+        ``mode``. The trackers themselves are :attr:`trackers`.
+        """
+        return [habits.LossTrackers(self.trackers.values())]
 
     # ------------------------------------------------------------ serialization
 

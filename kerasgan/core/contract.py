@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from kerasgan.core import defaults
 from kerasgan.errors import ConfigError
 
 #: Samples drawn for the scatter of 2-D data (and the mode-coverage metrics).
@@ -109,6 +110,86 @@ class FamilyContract:
             raise ConfigError(
                 f"{name} needs {cls.data_hint}; {data_spec.name} is {kind} without labels"
             )
+
+    # ------------------------------------------------------------ construction
+
+    #: The recipe ``build_for_data`` applied (``None`` for a model built otherwise):
+    #: its keys are :data:`kerasgan.recipes.RECIPE_KEYS`; ``compile()`` without
+    #: optimizers reads ``g_lr``, ``d_lr`` and ``ema_momentum``, and ``epochs`` /
+    #: ``batch_size`` are what ``kerasgan train`` would use. It is not saved: a
+    #: loaded model replays its compile arguments instead.
+    training_recipe = None
+
+    @classmethod
+    def default_recipe(cls, data_spec):
+        """The family's training recipe for the data (the one ``kerasgan train`` uses).
+
+        Returns:
+            dict of recipe keys (see :func:`kerasgan.recipes.recipe_for`).
+
+        Raises:
+            ConfigError: the family has no recipe for this kind of data.
+        """
+        from kerasgan import recipes
+
+        return recipes.recipe_for(cls, data_spec)
+
+    @classmethod
+    def build_for_data(cls, data_spec, latent_dim=None, *, recipe=None, **kwargs):
+        """Builds the family with its default networks and its training recipe for a data set.
+
+        The recipe is the family's YAML recipe for the data (the one
+        ``kerasgan train --family F --data D`` uses): its latent size, family
+        arguments and critic steps shape the model here, and ``compile()``
+        without optimizers builds the family's optimizers at its learning
+        rates and generator average, so ``build_for_data`` + ``compile()`` +
+        ``fit`` train like the CLI (give ``fit`` the recipe's ``epochs`` and
+        ``batch_size``, kept in :attr:`training_recipe`). Explicit arguments
+        win over the recipe.
+
+        Args:
+            data_spec: a :class:`kerasgan.data.DataSpec`.
+            latent_dim: size of ``z`` (``None``: the recipe's).
+            recipe: ``None`` (the family's recipe, when it has one for this
+                kind of data), ``False`` (the papers' settings: the builder's
+                and constructor's own defaults) or a mapping of recipe keys.
+            **kwargs: family arguments (``seed``, ``loss``, ``d_steps``,
+                ``gp_weight`` ...), passed to :meth:`build_default_model`.
+
+        Returns:
+            An uncompiled model of this family, with :attr:`training_recipe` set.
+
+        Example:
+            >>> model = kerasgan.WGANGP.build_for_data(kerasgan.data.spec("ring8"), seed=0)
+            >>> model.training_recipe["family_kwargs"], model.training_recipe["g_lr"]
+            ({'gp_weight': 1.0}, 0.0003)
+        """
+        resolved = defaults.resolve_recipe(cls, data_spec, recipe)
+        latent_dim, arguments = defaults.build_arguments(resolved, latent_dim, kwargs)
+        model = cls.build_default_model(data_spec, latent_dim=latent_dim, **arguments)
+        object.__setattr__(model, "training_recipe", resolved or None)
+        return model
+
+    @classmethod
+    def build_default_model(cls, data_spec, latent_dim=None, **kwargs):
+        """The family with its default networks for a data set, arguments as given (no recipe).
+
+        Families implement this; :meth:`build_for_data` calls it with the
+        recipe's values filled in.
+        """
+        raise NotImplementedError(
+            f"{cls.__name__} has no default networks; build it from your own networks "
+            f"({cls.__name__}(generator, discriminator, ...)) or implement build_default_model."
+        )
+
+    def recipe_optimizers(self):
+        """Fresh ``(g_optimizer, d_optimizer)``: the family's, at :attr:`training_recipe`'s settings.
+
+        Without a recipe (a model built from your own networks), the family's
+        paper optimizers.
+        """
+        recipe = self.training_recipe or {}
+        return defaults.optimizers_for(type(self), **{k: recipe.get(k) for k in defaults.OPTIMIZER_KEYS})
 
     # ------------------------------------------------------------- sampling
 

@@ -166,7 +166,10 @@ class GAN(AdversarialModel):
             batch_size: generator batch size.
 
         Returns:
-            ``np.ndarray`` of shape ``(n,) + sample_shape`` in float32.
+            ``np.ndarray`` of shape ``(n,) + sample_shape`` in float32: the
+            generator's raw output, images in [-1, 1] (the data's scale;
+            ``(x + 1) / 2`` gives [0, 1]), 2-D points as coordinates. The
+            exported SavedModel and ONNX ``images`` are in [0, 1].
         """
         if seed is None:
             seed = int(np.random.default_rng().integers(2**31))
@@ -268,8 +271,11 @@ class GAN(AdversarialModel):
     # ------------------------------------------------------------ construction
 
     @classmethod
-    def build_for_data(cls, data_spec, latent_dim=None, discriminator_input_scale=None, **kwargs):
-        """Builds the family with its default networks for a data set.
+    def build_default_model(cls, data_spec, latent_dim=None, discriminator_input_scale=None, **kwargs):
+        """The family with its default networks for a data set, arguments as given (no recipe).
+
+        :meth:`build_for_data` calls this with the family's training recipe
+        filled in; called directly, the defaults below are the papers'.
 
         Args:
             data_spec: a :class:`kerasgan.data.DataSpec` (``kind`` "points" or

@@ -56,7 +56,8 @@ class ImageTranslationModel(AdversarialModel):
                 StarGAN's ``domains``).
 
         Returns:
-            Translated images, float32 numpy, in [-1, 1].
+            Translated images, float32 numpy, in [-1, 1] (the exported
+            SavedModel and ONNX ``images`` are in [0, 1]).
         """
         images = np.asarray(images, dtype="float32")
         network, inputs = self.translator_for(images, **conditions)

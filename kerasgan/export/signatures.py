@@ -2,7 +2,11 @@
 
 Every function takes and returns float32 / int / string tensors with a
 dynamic batch dimension; images cross the boundary in [0, 1] and are scaled
-to the generator's [-1, 1] inside. Names (inputs ``z``, ``label``, ``seed``,
+to the generator's [-1, 1] inside. Output range: exported and ONNX
+``images`` are in [0, 1] (``(x + 1) / 2`` of the generator's output), PNG
+bytes in 0..255, while the Python ``model.generate`` / ``model.translate``
+and ``model(z)`` return the generator's raw [-1, 1]; ``points`` are raw
+coordinates in both. Names (inputs ``z``, ``label``, ``seed``,
 ``category``, ``image``, ``image_bytes``; outputs ``images``,
 ``images_bytes``, ``points``) are part of the serving contract.
 """
@@ -37,7 +41,8 @@ def _spec(shape, dtype, name):
 def run_generator(info, network, main, label=None):
     """Runs ``network`` on its main input (``z`` or an image in [-1, 1]) and a label.
 
-    Returns the raw float32 output (images in [-1, 1], or points).
+    Returns the raw float32 output (images in [-1, 1], or points); the
+    endpoints map images to [0, 1] before returning them.
     """
     import tensorflow as tf
 
@@ -91,6 +96,9 @@ def _decode_images(info, image_bytes):
 
 def core_endpoint(info, network, checks=True):
     """``serving_default``: ``z`` (+ ``label``) or ``image`` (+ ``label``) -> images / points.
+
+    Input images are in [0, 1]; output ``images`` are in [0, 1] (the
+    generator's [-1, 1] shifted and halved), ``points`` raw coordinates.
 
     This is also the ONNX graph (built with ``checks=False``: no asserts, no
     random ops), so both exports share one definition.

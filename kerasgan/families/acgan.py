@@ -76,7 +76,7 @@ class ACGAN(_LabelConditional):
         )
 
     @classmethod
-    def build_for_data(cls, data_spec, latent_dim=None, **kwargs):
+    def build_default_model(cls, data_spec, latent_dim=None, **kwargs):
         """Conditional DCGAN generator and an ACGAN discriminator for images."""
         from kerasgan import nets
 

@@ -73,7 +73,9 @@ class _LabelConditional(GAN):
             batch_size: generator batch size.
 
         Returns:
-            ``np.ndarray`` of samples, float32.
+            ``np.ndarray`` of samples, float32: images in [-1, 1] (the
+            exported SavedModel and ONNX ``images`` are in [0, 1]), points as
+            coordinates.
         """
         if labels is None:
             labels = np.arange(int(n)) % self.num_classes
@@ -193,7 +195,7 @@ class CGAN(_LabelConditional):
         return {**super().get_config(), "mismatch_term": self.mismatch_term}
 
     @classmethod
-    def build_for_data(cls, data_spec, latent_dim=None, discriminator_mode="projection", **kwargs):
+    def build_default_model(cls, data_spec, latent_dim=None, discriminator_mode="projection", **kwargs):
         """Conditional MLP nets for points, conditional DCGAN nets for images."""
         from kerasgan import nets
 

@@ -173,7 +173,7 @@ class CycleGAN(ImageTranslationModel):
         }
 
     @classmethod
-    def build_for_data(cls, data_spec, latent_dim=None, **kwargs):
+    def build_default_model(cls, data_spec, latent_dim=None, **kwargs):
         """ResNet generators and PatchGAN discriminators (instance norm) for an unpaired set."""
         from kerasgan import nets
 

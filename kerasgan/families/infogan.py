@@ -140,7 +140,9 @@ class InfoGAN(GAN):
             batch_size: generator batch size.
 
         Returns:
-            ``np.ndarray`` of samples, float32.
+            ``np.ndarray`` of samples, float32: images in [-1, 1] (the
+            exported SavedModel and ONNX ``images`` are in [0, 1]), points as
+            coordinates.
         """
         if seed is None:
             seed = int(np.random.default_rng().integers(2**31))
@@ -227,7 +229,7 @@ class InfoGAN(GAN):
         }
 
     @classmethod
-    def build_for_data(cls, data_spec, latent_dim=None, num_categories=10, num_continuous=2, **kwargs):
+    def build_default_model(cls, data_spec, latent_dim=None, num_categories=10, num_continuous=2, **kwargs):
         """MLP nets for points, DCGAN generator + InfoGAN discriminator for images.
 
         ``latent_dim`` is the noise size (62 for images, 4 for points); the

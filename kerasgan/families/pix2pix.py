@@ -102,7 +102,7 @@ class Pix2Pix(ImageTranslationModel):
         return {**super().get_config(), "l1_weight": self.l1_weight, "loss": self.loss_name}
 
     @classmethod
-    def build_for_data(cls, data_spec, latent_dim=None, **kwargs):
+    def build_default_model(cls, data_spec, latent_dim=None, **kwargs):
         """U-Net generator and conditional PatchGAN sized for a paired data set."""
         from kerasgan import nets
 

@@ -172,7 +172,7 @@ class StarGAN(ImageTranslationModel):
         }
 
     @classmethod
-    def build_for_data(cls, data_spec, latent_dim=None, **kwargs):
+    def build_default_model(cls, data_spec, latent_dim=None, **kwargs):
         """ResNet generator with a domain input and the StarGAN discriminator."""
         from kerasgan import nets
 

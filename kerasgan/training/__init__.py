@@ -15,7 +15,7 @@ Example:
 from kerasgan.core.contract import IMAGE_SAMPLES, POINT_SAMPLES
 from kerasgan.errors import ConfigError, ResumeError
 from kerasgan.training.build import STEPS_PER_EXECUTION, build_model, build_optimizers
-from kerasgan.training.callbacks import CheckpointCallback, SampleCallback
+from kerasgan.training.callbacks import CheckpointCallback, SampleCallback, TensorBoardSamples
 from kerasgan.training.config import (
     MIXED_PRECISION_POLICIES,
     RESUMABLE_KEYS,
@@ -50,6 +50,7 @@ __all__ = [
     "SAMPLE_SEED_OFFSET",
     "STEPS_PER_EXECUTION",
     "SampleCallback",
+    "TensorBoardSamples",
     "TrainConfig",
     "TrainResult",
     "build_model",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import keras
 
-__all__ = ["STEPS_PER_EXECUTION", "build_model", "build_optimizers"]
+from kerasgan.core import defaults
+from kerasgan.recipes import RECIPE_KEYS
+
+__all__ = ["STEPS_PER_EXECUTION", "build_model", "build_optimizers", "recipe_of_config"]
 
 # Train steps run per compiled call. Small nets (the 2-D MLPs) spend most of a
 # step in Python dispatch; 32 steps per call made a ring8 epoch several times
@@ -16,6 +19,8 @@ STEPS_PER_EXECUTION = 32
 def build_optimizers(family_cls, g_lr=None, d_lr=None, ema_momentum=None):
     """The family's default optimizers, with the learning rates replaced where given.
 
+    The one builder ``compile()`` uses too (:func:`kerasgan.core.defaults.optimizers_for`).
+
     Args:
         family_cls: the family class (its ``default_optimizers``).
         g_lr, d_lr: learning rates (``None``: the family's).
@@ -26,15 +31,12 @@ def build_optimizers(family_cls, g_lr=None, d_lr=None, ema_momentum=None):
     Returns:
         ``(g_optimizer, d_optimizer)``.
     """
-    optimizers = []
-    for side, (optimizer, lr) in enumerate(zip(family_cls.default_optimizers(), (g_lr, d_lr))):
-        config = optimizer.get_config()
-        if lr is not None:
-            config["learning_rate"] = float(lr)
-        if side == 0 and ema_momentum:
-            config.update(use_ema=True, ema_momentum=float(ema_momentum))
-        optimizers.append(optimizer.__class__.from_config(config))
-    return tuple(optimizers)
+    return defaults.optimizers_for(family_cls, g_lr, d_lr, ema_momentum)
+
+
+def recipe_of_config(config):
+    """The recipe keys of a resolved config: what ``build_for_data(spec, recipe=...)`` applies."""
+    return {key: getattr(config, key) for key in RECIPE_KEYS}
 
 
 def build_model(config, data_spec=None, compile=True, steps_per_execution=None):
@@ -43,7 +45,9 @@ def build_model(config, data_spec=None, compile=True, steps_per_execution=None):
     Seeds Python, numpy and TensorFlow with ``config.seed`` (so the initial
     weights are reproducible), builds the family's default networks for the
     data under the config's dtype policy, and compiles with the family's
-    optimizers at the config's learning rates.
+    optimizers at the config's learning rates: ``Family.build_for_data`` with
+    the config's recipe values, then ``compile()`` without optimizers, the
+    same path as the Python API.
 
     Args:
         config: a resolved TrainConfig (see ``TrainConfig.resolved``).
@@ -60,20 +64,14 @@ def build_model(config, data_spec=None, compile=True, steps_per_execution=None):
     """
     family_cls = config.family_class()
     spec = data_spec if data_spec is not None else config.data_spec()
-    kwargs = dict(config.family_kwargs)
-    if config.d_steps is not None:
-        kwargs["d_steps"] = config.d_steps
     keras.utils.set_random_seed(config.seed)
     previous = keras.mixed_precision.global_policy()
     keras.mixed_precision.set_global_policy(config.mixed_precision)
     try:
-        model = family_cls.build_for_data(
-            spec, latent_dim=config.latent_dim, seed=config.seed, **kwargs
-        )
+        model = family_cls.build_for_data(spec, recipe=recipe_of_config(config), seed=config.seed)
     finally:
         keras.mixed_precision.set_global_policy(previous)
     if compile:
-        g_opt, d_opt = build_optimizers(family_cls, config.g_lr, config.d_lr, config.ema_momentum)
         options = {} if steps_per_execution is None else {"steps_per_execution": steps_per_execution}
-        model.compile(g_optimizer=g_opt, d_optimizer=d_opt, jit_compile=config.jit_compile, **options)
+        model.compile(jit_compile=config.jit_compile, **options)
     return model

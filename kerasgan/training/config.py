@@ -71,8 +71,8 @@ class TrainConfig:
         mixed_precision: ``"float32"``, ``"mixed_float16"`` or ``"mixed_bfloat16"``.
         jit_compile: compile the train step with XLA.
         data_dir: tensorflow_datasets data root.
-        sample_every: write ``samples/epoch_XXX.png`` every this many epochs
-            (0 disables).
+        sample_every: write ``samples/epoch_XXX.png`` (and the same picture
+            to TensorBoard, ``logs/samples``) every this many epochs (0 disables).
         family_kwargs: extra arguments of the family (e.g. ``{"gp_weight": 5}``).
 
     Example:

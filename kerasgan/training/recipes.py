@@ -1,11 +1,7 @@
-"""Default training recipes, read from each family's YAML file.
+"""Default training recipes of ``kerasgan train``: the same ones ``build_for_data`` applies.
 
-A family's recipe is data: ``kerasgan/recipes/NAME.yaml`` (or the file its
-class names in ``recipe_file``, for a family written outside the package),
-holding one section per data kind with :class:`~kerasgan.training.TrainConfig`
-keys. A file lists only the differences from the recipe of the family's
-nearest registered base class (``extends: NAME`` names another recipe
-explicitly). The measured reasons for each value are comments in the files.
+The files and their reader live in :mod:`kerasgan.recipes`; this module takes
+family names as well as classes and adds the data checks of a run.
 
 Example:
     >>> from kerasgan import data, families
@@ -15,22 +11,11 @@ Example:
 
 from __future__ import annotations
 
-import copy
-import difflib
-import functools
-import os
+from kerasgan import recipes as _recipes
+from kerasgan.recipes import RECIPE_DIR, RECIPE_KEYS
 
-from kerasgan.errors import ConfigError
-
-__all__ = ["RECIPE_DIR", "check_compatible", "default_recipe", "needs_labels", "recipe_document"]
-
-#: Folder of the built-in families' recipe files.
-RECIPE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "recipes")
-#: Keys of a data-kind section that are not TrainConfig keys.
-_SECTION_KEYS = ("by_data", "by_size")
-#: TrainConfig keys a recipe may set.
-RECIPE_KEYS = ("epochs", "batch_size", "latent_dim", "g_lr", "d_lr", "ema_momentum",
-               "family_kwargs", "d_steps", "epoch_size")
+__all__ = ["RECIPE_DIR", "RECIPE_KEYS", "check_compatible", "default_recipe", "needs_labels",
+           "recipe_document"]
 
 
 def _family_class(family):
@@ -39,102 +24,18 @@ def _family_class(family):
     return family if isinstance(family, type) else families.get(str(family))
 
 
-@functools.lru_cache(maxsize=None)
-def _read_yaml(path):
-    import yaml
-
-    with open(path, encoding="utf-8") as handle:
-        try:
-            values = yaml.safe_load(handle) or {}
-        except yaml.YAMLError as error:
-            raise ConfigError(f"{path}: not valid YAML: {str(error).splitlines()[0]}") from None
-    if not isinstance(values, dict):
-        raise ConfigError(f"{path}: a recipe must be a mapping of data kinds to settings.")
-    return values
-
-
-def _merge(base, diff):
-    """``diff`` over ``base``: mappings merge key by key, ``by_size`` lists are replaced."""
-    out = copy.deepcopy(base)
-    for key, value in diff.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _recipe_file_of(cls):
-    """The recipe file a class declares or has in RECIPE_DIR, or None."""
-    declared = cls.__dict__.get("recipe_file")
-    if declared:
-        return os.fspath(declared)
-    name = cls.__dict__.get("family_name")
-    if name:
-        path = os.path.join(RECIPE_DIR, f"{name}.yaml")
-        if os.path.isfile(path):
-            return path
-    return None
-
-
-def _check_document(values, path):
-    """Every key of every section of a recipe file is a recipe key (the error names the file)."""
-    for kind, section in values.items():
-        if kind == "extends":
-            continue
-        if not isinstance(section, dict):
-            raise ConfigError(f"{path}: section {kind!r} must be a mapping of recipe keys.")
-        _check_keys({k: v for k, v in section.items() if k not in _SECTION_KEYS}, f"{path} [{kind}]")
-        for name, override in (section.get("by_data") or {}).items():
-            _check_keys(override, f"{path} [{kind}.by_data.{name}]")
-        for entry in section.get("by_size") or []:
-            _check_keys({k: v for k, v in entry.items() if k != "max_size"}, f"{path} [{kind}.by_size]")
-
-
-def _document_of_file(path, seen=()):
-    if path in seen:
-        raise ConfigError(f"{path}: 'extends' loops back to itself ({' -> '.join(seen)}).")
-    values = dict(_read_yaml(path))
-    _check_document(values, path)
-    parent = values.pop("extends", None)
-    if parent is None:
-        return values
-    parent_path = os.path.join(RECIPE_DIR, f"{parent}.yaml")
-    if not os.path.isfile(parent_path):
-        raise ConfigError(f"{path}: 'extends: {parent}' names no recipe in {RECIPE_DIR}.")
-    return _merge(_document_of_file(parent_path, seen + (path,)), values)
-
-
 def recipe_document(family):
-    """The merged recipe document of a family: ``{data kind: section}``.
-
-    Walks the class hierarchy from the most basic class with a recipe to the
-    family itself, merging each file's differences.
-    """
-    cls = _family_class(family)
-    document = {}
-    for klass in reversed(cls.__mro__):
-        path = _recipe_file_of(klass)
-        if path is not None:
-            document = _merge(document, _document_of_file(path))
-    return document
-
-
-def _check_keys(values, where):
-    for key in values:
-        if key not in RECIPE_KEYS:
-            close = difflib.get_close_matches(str(key), RECIPE_KEYS, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise ConfigError(
-                f"{where}: unknown recipe key {key!r}.{hint} Valid keys: {', '.join(RECIPE_KEYS)}."
-            )
+    """The merged recipe document of a family (name or class): ``{data kind: section}``."""
+    return _recipes.recipe_document(_family_class(family))
 
 
 def default_recipe(family, data_spec):
     """The default training recipe of a family on a data set.
 
     Fields left unset in a :class:`~kerasgan.training.TrainConfig` take these
-    values; ``None`` learning rates mean the family's paper optimizers.
+    values; ``None`` learning rates mean the family's paper optimizers. The
+    same recipe is what ``Family.build_for_data(spec)`` + ``compile()`` use
+    (:func:`kerasgan.recipes.recipe_for`).
 
     Args:
         family: family name or class.
@@ -148,27 +49,7 @@ def default_recipe(family, data_spec):
         ConfigError: the family has no recipe for this kind of data, or a
             recipe file with an unknown key.
     """
-    cls = _family_class(family)
-    name = cls.family_name or cls.__name__
-    document = recipe_document(cls)
-    section = document.get(data_spec.kind)
-    if not isinstance(section, dict):
-        kinds = ", ".join(k for k, v in document.items() if isinstance(v, dict)) or "none"
-        raise ConfigError(
-            f"{name} has no default recipe for {data_spec.kind} data ({data_spec.name}); "
-            f"its recipe covers: {kinds}. Add a '{data_spec.kind}:' section to its recipe file."
-        )
-    recipe = {k: copy.deepcopy(v) for k, v in section.items() if k not in _SECTION_KEYS}
-    recipe = _merge(recipe, (section.get("by_data") or {}).get(data_spec.name, {}))
-    if section.get("by_size") and len(data_spec.shape) == 3:
-        side = int(data_spec.shape[0])
-        for entry in section["by_size"]:
-            if entry.get("max_size") is None or side <= int(entry["max_size"]):
-                recipe = _merge(recipe, {k: v for k, v in entry.items() if k != "max_size"})
-                break
-    _check_keys(recipe, f"recipe of {name} for {data_spec.kind} data")
-    recipe.setdefault("family_kwargs", {})
-    return recipe
+    return _recipes.recipe_for(_family_class(family), data_spec)
 
 
 def needs_labels(family_cls):

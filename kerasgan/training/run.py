@@ -14,7 +14,9 @@ folder looks like::
       checkpoints/last.keras  model after the last finished epoch
       checkpoints/state.json  {"epoch": N, "config": {...}, "history": {...}}
       samples/epoch_001.png   samples from a fixed seed (or batch) after every epoch
-      logs/                   TensorBoard event files
+      logs/                   TensorBoard: train/ scalars per epoch and per logged step
+                              (batch_*, every steps_per_execution steps), samples/ the
+                              sample picture of every sampled epoch (Images tab)
 
 Every file is written atomically (temporary file in the same folder, then
 ``os.replace``), so an interrupted run never leaves a truncated checkpoint.
@@ -40,7 +42,7 @@ import keras
 from kerasgan.core import backend
 from kerasgan.errors import ResumeError, TrainingDivergedError
 from kerasgan.training.build import STEPS_PER_EXECUTION, build_model
-from kerasgan.training.callbacks import CheckpointCallback, SampleCallback
+from kerasgan.training.callbacks import CheckpointCallback, SampleCallback, TensorBoardSamples
 from kerasgan.training.progress import ProgressBar
 from kerasgan.training.config import RESUMABLE_KEYS, TrainConfig
 from kerasgan.training.files import (
@@ -293,8 +295,13 @@ def _train(config, data_spec, family_cls, out_dir, paths, state, verbose, callba
         ),
     ]
     if _tensorboard_installed():
-        tensorboard = keras.callbacks.TensorBoard(log_dir=paths["logs"], write_graph=False)
-        all_callbacks.append(tensorboard)
+        if config.sample_every:
+            all_callbacks.append(TensorBoardSamples(
+                paths["logs"], sample_seed, every=config.sample_every, data=config.data, preview=preview
+            ))
+        all_callbacks.append(
+            keras.callbacks.TensorBoard(log_dir=paths["logs"], write_graph=False, update_freq=1)
+        )
     else:
         del paths["logs"]
         warnings.warn(

@@ -385,6 +385,9 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
     def after_discriminator_update(self):
         """Runs after each discriminator update (e.g. WGAN weight clipping)."""
 
+    def after_step(self, d_terms, g_terms):
+        """Runs after the step's updates with their (replica-reduced) terms (e.g. BEGAN's k_t)."""
+
     #: One gradient step on some variables only (see :func:`kerasgan.core.backend.gradient_step`).
     apply_update = staticmethod(backend.gradient_step)
 
@@ -417,6 +420,7 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
             lambda: self.generator_terms(batch),
             "g_loss",
         )
+        self.after_step(d_terms, g_terms)
         return self._track({**d_terms, **g_terms})
 
     def test_step(self, data):

@@ -17,6 +17,7 @@ auxiliary-head variants: :mod:`~kerasgan.nets.mlp`,
 :func:`register_net`; :func:`build` builds one by name.
 """
 
+from kerasgan.nets.autoencoder import conv_autoencoder, mlp_autoencoder
 from kerasgan.nets.checks import check_image_size
 from kerasgan.nets.dcgan_discriminators import (
     acgan_discriminator,
@@ -37,6 +38,8 @@ from kerasgan.nets.registry import NET_BUILDERS, build, register_net
 from kerasgan.nets.translation import resnet_generator, unet_generator
 
 __all__ = [
+    "conv_autoencoder",
+    "mlp_autoencoder",
     "NET_BUILDERS",
     "acgan_discriminator",
     "build",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["draw_entry", "gallery_path", "readme_text", "write_gallery"]
+__all__ = ["caption", "draw_entry", "gallery_path", "readme_text", "write_gallery"]
 
 SEED = 0
 
@@ -25,12 +25,15 @@ def draw_entry(name):
 
     2-D points: a scatter with the true modes; images: a grid (one row per
     class or category); image-to-image: [input | output ...] groups of the
-    preview batch a training run draws (:func:`kerasgan.training.preview_batch`).
+    preview batch a training run draws (:func:`kerasgan.training.preview_batch`),
+    one direction per row for two-way translators. A caption above the
+    picture names the entry and says what the rows and columns are.
 
     Returns:
         The PNG path.
     """
     from kerasgan import training, zoo
+    from kerasgan.training.pictures import draw_picture, mixture_centers
     from kerasgan.zoo.models import _entry_config
 
     entry = zoo.info(name)
@@ -38,10 +41,67 @@ def draw_entry(name):
     config = _entry_config(entry, zoo.config_path(name))
     spec = config.data_spec()
     preview = training.preview_batch(config, spec)
+    picture = model.sample_picture(SEED, preview=preview)
+    nrow = None
+    if picture.layout == "groups" and preview is not None and "a" in preview and "b" in preview:
+        nrow = len(preview["a"])  # the a -> b groups fill one row, b -> a the next
     path = gallery_path(name)
-    training.save_run_samples(model, path, spec, SEED, preview=preview, title=name)
+    draw_picture(picture, path, title=name, centers=mixture_centers(spec.name), nrow=nrow)
+    _add_caption(path, [f"{name}  ({entry['family']} on {entry['data']})",
+                        caption(model, picture, preview)])
     os.chmod(path, 0o644)
     return path
+
+
+def caption(model, picture, preview=None):
+    """One line saying what a sample picture's rows and columns are.
+
+    Args:
+        model: the model that drew ``picture``.
+        picture: its :class:`~kerasgan.core.contract.SamplePicture`.
+        preview: the data batch an image-to-image picture translated.
+
+    Returns:
+        The caption text (from the picture's layout and the model's ``conditions()``).
+    """
+    conditions = model.conditions()
+    if picture.layout == "scatter":
+        return f"{len(picture.samples):,} samples (seed {SEED}, dots) over the true modes (circles)"
+    if picture.layout == "grid":
+        per_row = picture.nrow or 8
+        if "labels" in conditions:
+            return f"row k: {per_row} samples of requested class k (seed {SEED})"
+        if "categories" in conditions:
+            return (f"row k: categorical code k; columns: other noise and continuous codes "
+                    f"(seed {SEED})")
+        return f"{len(picture.samples)} samples, latents from seed {SEED}"
+    if "direction" in conditions and preview is not None and "a" in preview:
+        return "each pair: input | translation; top row a -> b, bottom row b -> a"
+    if "domains" in conditions:
+        return (f"each group: input, then its translation to domain 0..{conditions['domains'] - 1}")
+    return "each pair: input | translation of a held-out batch"
+
+
+def _add_caption(path, lines):
+    """Adds a white band with ``lines`` of text above the PNG at ``path`` (atomic rewrite)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from kerasgan.files import atomic_path
+
+    font = ImageFont.load_default()
+    with Image.open(path) as opened:
+        picture = opened.convert("RGB")
+    probe = ImageDraw.Draw(picture)
+    line_height = 14
+    width = max(picture.width, *(int(probe.textlength(line, font=font)) + 12 for line in lines))
+    band = line_height * len(lines) + 8
+    canvas = Image.new("RGB", (width, picture.height + band), (255, 255, 255))
+    canvas.paste(picture, ((width - picture.width) // 2, band))
+    draw = ImageDraw.Draw(canvas)
+    for i, line in enumerate(lines):
+        draw.text((6, 4 + i * line_height), line, fill=(0, 0, 0), font=font)
+    with atomic_path(path, suffix=".png") as tmp:
+        canvas.save(tmp, format="PNG")
 
 
 def _format(value):

@@ -206,7 +206,7 @@ def train(name):
         save_network_weights(result.model, weights, half=True)
     keras.backend.clear_session()
     seconds = time.time() - start
-    print(f"{name}: trained {config.epochs} epochs in {seconds:.0f} s -> {weights}", flush=True)
+    print(f"{name}: trained {result.config.epochs} epochs in {seconds:.0f} s -> {weights}", flush=True)
     registry.publish_weights(name, weights)
 
 

@@ -46,7 +46,7 @@ def draw_entry(name):
     if picture.layout == "groups" and preview is not None and "a" in preview and "b" in preview:
         nrow = len(preview["a"])  # the a -> b groups fill one row, b -> a the next
     path = gallery_path(name)
-    draw_picture(picture, path, title=name, centers=mixture_centers(spec.name), nrow=nrow)
+    draw_picture(picture, path, centers=mixture_centers(spec.name), nrow=nrow)
     _add_caption(path, [f"{name}  ({entry['family']} on {entry['data']})",
                         caption(model, picture, preview)])
     os.chmod(path, 0o644)

@@ -133,7 +133,7 @@ def test_build_zoo_tool_writes_the_shipped_entries():
         "kerasgan_tools_build_zoo", os.path.join(REPO, "tools", "build_zoo.py"))
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
-    wanted = {name: (*values, None) for name, values in tool.TRAINED.items()}
+    wanted = {name: tool._with_settings(values) for name, values in tool.TRAINED.items()}
     wanted.update(tool.PAPERS)
     assert set(wanted) == set(zoo.list())
     for name, (family, data, description, settings) in wanted.items():

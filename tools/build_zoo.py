@@ -28,7 +28,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-#: Trained entries: name -> (family, data set, description).
+#: Trained entries: name -> (family, data set, description[, TrainConfig settings that
+#: differ from the family's recipe]).
 TRAINED = {
     "gan-ring8": ("gan", "ring8", ("Vanilla GAN (Goodfellow et al. 2014, non-saturating loss) "
                   "with MLP nets on the 8-Gaussian ring.")),
@@ -48,6 +49,14 @@ TRAINED = {
                      "of a requested class.")),
     "infogan-digits": ("infogan", "digits", ("InfoGAN (Chen et al. 2016): 10 categorical and 2 "
                        "continuous codes learned without labels on the digits.")),
+    "dcgan-mnist5k": ("dcgan", "mnist5k", ("DCGAN (Radford et al. 2016) on 4,500 real MNIST "
+                      "digits (mnist5k, 28x28 padded to 32x32); 8 epochs (560 steps), what two "
+                      "shared CPU cores allowed."), {"epochs": 8}),
+    "cgan-mnist5k": ("cgan", "mnist5k", ("Conditional GAN (Mirza & Osindero 2014) on mnist5k: "
+                     "MNIST digits of a requested class; 8 epochs (560 steps)."), {"epochs": 8}),
+    "infogan-mnist5k": ("infogan", "mnist5k", ("InfoGAN (Chen et al. 2016) on mnist5k: 10 "
+                        "categorical and 2 continuous codes learned without labels; 8 epochs "
+                        "(560 steps)."), {"epochs": 8}),
     "pix2pix-digits-edges": ("pix2pix", "digits-edges", ("pix2pix (Isola et al. 2017): digit -> "
                              "its edge map, trained on aligned pairs.")),
     "cyclegan-digits-rotated": ("cyclegan", "digits-rotated", ("CycleGAN (Zhu et al. 2017): "
@@ -92,6 +101,8 @@ PAPERS = {
 _PREPROCESSING = {
     "points": "raw 2-D coordinates (no scaling)",
     "image": "pixels scaled to [-1, 1], NHWC",
+    "mnist5k": ("28x28 digits padded by 2 pixels of background to 32x32 (the DCGAN nets need "
+                "a power of two), pixels scaled to [-1, 1], NHWC"),
     "paired": "(source, target) pixels scaled to [-1, 1], NHWC",
     "unpaired": "(a, b) pixels scaled to [-1, 1], NHWC",
 }
@@ -149,8 +160,13 @@ def recipe_entry(name, family, data, description, settings=None):
     return entry_for_recipe(
         name, description, family, data,
         recipe=recipe_differences(family, data, settings),
-        preprocessing=_PREPROCESSING[spec.kind],
+        preprocessing=_PREPROCESSING.get(data, _PREPROCESSING[spec.kind]),
     )
+
+
+def _with_settings(values):
+    """A TRAINED value as (family, data, description, settings or None)."""
+    return (*values, None) if len(values) == 3 else tuple(values)
 
 
 def write_configs(overwrite=False):
@@ -159,7 +175,7 @@ def write_configs(overwrite=False):
     from kerasgan.zoo import schema
 
     os.makedirs(zoo.config_dir(), exist_ok=True)
-    wanted = {name: (*values, None) for name, values in TRAINED.items()}
+    wanted = {name: _with_settings(values) for name, values in TRAINED.items()}
     wanted.update(PAPERS)
     for name, (family, data, description, settings) in wanted.items():
         path = zoo.config_path(name)
@@ -181,9 +197,8 @@ def train(name):
 
     path = zoo.config_path(name)
     entry = schema.load_entry(path)
+    # Exactly the config ``kerasgan train --config zoo/NAME.yaml`` builds (no overrides).
     config = training.TrainConfig.from_dict(schema.train_config_values(entry, path), source=path)
-    # Per-epoch pictures do not change the weights; skip them to save time.
-    config = config.replace(sample_every=0)
     start = time.time()
     with tempfile.TemporaryDirectory(prefix=f"zoo-{name}-") as out:
         result = training.run_training(config, out, verbose=2)
@@ -191,7 +206,7 @@ def train(name):
         save_network_weights(result.model, weights, half=True)
     keras.backend.clear_session()
     seconds = time.time() - start
-    print(f"{name}: trained {config.epochs} epochs in {seconds:.0f} s -> {weights}", flush=True)
+    print(f"{name}: trained {result.config.epochs} epochs in {seconds:.0f} s -> {weights}", flush=True)
     registry.publish_weights(name, weights)
 
 

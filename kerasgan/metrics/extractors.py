@@ -10,8 +10,8 @@ An extractor maps a batch of samples to ``(features, logits)`` numpy arrays
   ``keras.applications.inception_v3.preprocess_input`` makes of [0, 255]
   images and what every kerasgan generator and data set already produce.
   Its ImageNet weights are never downloaded: see :func:`find_inception_weights`.
-* :func:`kerasgan.metrics.digits_classifier.digits_extractor` -- the small CNN
-  shipped with kerasgan for ``digits`` (64-d ``features`` layer, 10 logits).
+* :func:`kerasgan.metrics.digits_classifier.digits_extractor` -- the small CNNs
+  shipped with kerasgan for ``digits`` and ``mnist5k`` (64-d ``features`` layer, 10 logits).
 * :class:`KerasExtractor` -- any Keras model (or two of its layers), so users
   can judge with their own network; :class:`IdentityExtractor` -- the samples
   themselves (2-D points).
@@ -388,9 +388,9 @@ def get_extractor(spec=None, *, inception_weights: str = "imagenet") -> FeatureE
     """Turns a name, a Keras model, a callable or an extractor into a :class:`FeatureExtractor`.
 
     Args:
-        spec: ``"inception"`` / ``"inception_v3"``, ``"digits"`` (the shipped
-            classifier), ``"identity"``, a :class:`FeatureExtractor`, a Keras
-            model (its output are the features), or a function
+        spec: ``"inception"`` / ``"inception_v3"``, ``"digits"`` or
+            ``"mnist5k"`` (the shipped classifiers), ``"identity"``, a
+            :class:`FeatureExtractor`, a Keras model (its output are the features), or a function
             ``samples -> features`` (or ``-> (features, logits)``).
         inception_weights: weights for ``"inception"`` (see :func:`inception_v3`).
 
@@ -405,14 +405,16 @@ def get_extractor(spec=None, *, inception_weights: str = "imagenet") -> FeatureE
         key = spec.lower()
         if key in ("inception", "inception_v3", "inceptionv3"):
             return inception_v3(inception_weights)
-        if key in ("digits", "digits_cnn"):
-            from kerasgan.metrics.digits_classifier import digits_extractor
+        from kerasgan.metrics.digits_classifier import JUDGES, digits_extractor
 
-            return digits_extractor()
+        judge = key[: -len("_cnn")] if key.endswith("_cnn") else key
+        if judge in JUDGES:
+            return digits_extractor(data=judge)
         if key in ("identity", "pixels", "none"):
             return IdentityExtractor()
         raise ValueError(
-            f"unknown feature extractor {spec!r}; use 'inception', 'digits', 'identity' or a Keras model"
+            f"unknown feature extractor {spec!r}; use 'inception', 'digits', 'mnist5k', 'identity' "
+            "or a Keras model"
         )
     if isinstance(spec, keras.Model):
         return KerasExtractor(spec)

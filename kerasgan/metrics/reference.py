@@ -16,6 +16,7 @@ import re
 from typing import Optional
 
 from kerasgan.data.toy2d import TOY2D
+from kerasgan.metrics.digits_classifier import JUDGES, judge_for
 from kerasgan.metrics.extractors import FeatureExtractor, get_extractor
 from kerasgan.metrics.sources import DEFAULT_BATCH_SIZE, iter_batches, prepend
 from kerasgan.metrics.stats import FeatureStats
@@ -50,13 +51,14 @@ def default_extractor_name(data_name: Optional[str], kind: str) -> str:
         kind: ``"image"`` or ``"points"``.
 
     Returns:
-        ``"digits"`` (the shipped CNN) for ``digits``, ``"identity"`` for 2-D
-        points, ``"inception"`` for any other image data.
+        ``"digits"`` / ``"mnist5k"`` (the shipped CNNs) for ``digits`` /
+        ``mnist5k``, ``"identity"`` for 2-D points, ``"inception"`` for any
+        other image data.
     """
     if kind == "points":
         return "identity"
-    if data_name == "digits":
-        return "digits"
+    if judge_for(data_name) is not None:
+        return judge_for(data_name).data
     return "inception"
 
 
@@ -68,7 +70,8 @@ def extractor_name_from_stats(data) -> str:
     """
     stats = data if isinstance(data, FeatureStats) else FeatureStats.load(data)
     name = (stats.protocol.get("extractor") or {}).get("extractor")
-    known = {"digits_cnn": "digits", "inception_v3": "inception", "identity": "identity"}
+    known = {"inception_v3": "inception", "identity": "identity"}
+    known.update({judge.name: judge.data for judge in JUDGES.values()})
     if name not in known:
         raise ValueError(
             "cannot tell which feature extractor made these statistics "

@@ -6,11 +6,15 @@ Protocols (all with seed 0, on the published weights loaded by
 - 2-D points: :func:`kerasgan.metrics.evaluate` ``modes`` on 2,500 samples
   (modes covered, high-quality fraction within 3 std, reverse KL of the mode
   histogram to uniform);
-- digits (noise and label-conditional families): FID, KID, IS and class
-  coverage of 10,000 samples with the shipped digits CNN, reference = the
-  digits ``train`` split; families that list ``class_accuracy`` in their
-  ``zoo_metrics`` add the fraction of 1,000 samples per class that the CNN
-  classifies as the requested class;
+- digits and mnist5k (noise and conditional families): FID, KID, IS,
+  improved precision / recall (k=3) and class coverage of 10,000 samples with
+  the data set's shipped judge (:mod:`kerasgan.metrics.digits_classifier`),
+  reference = the ``train`` split. Generators conditioned on ``labels`` add
+  per-class precision / recall of 1,000 samples per class against that
+  class's real digits (and, when the family lists ``class_accuracy`` in its
+  ``zoo_metrics``, the fraction the judge classifies as the requested class);
+  generators conditioned on unsupervised ``categories`` add how purely each
+  category maps to one digit and how many digits the categories cover;
 - translation (``task_l1``): the mean absolute difference in [0, 1] pixel
   units between the translation of held-out (``test`` split) digits and the
   true translation the data set knows (:func:`kerasgan.data.ground_truth`:
@@ -60,39 +64,112 @@ def _points(model, data):
     return values, protocol
 
 
-def _class_accuracy(model):
-    from kerasgan.metrics import load_digits_classifier
+def _per_code_samples(model, condition, count):
+    """``PER_CLASS`` samples of every code value 0..count-1 (seed 0) and their codes."""
+    codes = np.repeat(np.arange(count), PER_CLASS)
+    return model.generate(len(codes), seed=SEED, **{condition: codes}), codes
 
-    classifier = load_digits_classifier()
+
+def _class_figures(model, data, extractor, wanted):
+    """Class accuracy and per-class diversity of a label-conditional generator.
+
+    ``class_recall``: for each class, the improved recall (k=3) of its
+    ``PER_CLASS`` samples against the real ``train`` digits of that class in
+    the judge's feature space, averaged over classes (0: one image per class,
+    1: every real style covered); ``class_precision`` likewise.
+    """
+    from kerasgan import data as data_module
+    from kerasgan.metrics import precision_recall_from_features
+
     count = model.conditions()["labels"]
-    labels = np.repeat(np.arange(count), PER_CLASS)
-    images = model.generate(len(labels), seed=SEED, labels=labels)
-    logits = classifier.predict(images, batch_size=500, verbose=0)
-    return float(np.mean(np.argmax(logits, axis=-1) == labels))
+    images, labels = _per_code_samples(model, "labels", count)
+    features, logits = extractor(images)
+    values = {}
+    if "class_accuracy" in wanted:
+        values["class_accuracy"] = float(np.mean(np.argmax(logits, axis=-1) == labels))
+    real_x, real_y = _real_images(data_module, data, images.shape)
+    real_features, _ = extractor(real_x)
+    recalls, precisions = [], []
+    for label in range(count):
+        pr = precision_recall_from_features(real_features[real_y == label], features[labels == label])
+        recalls.append(pr["recall"])
+        precisions.append(pr["precision"])
+    values["class_precision"] = float(np.mean(precisions))
+    values["class_recall"] = float(np.mean(recalls))
+    text = (f"class_accuracy = judge argmax equals the requested label ({PER_CLASS} per class); "
+            if "class_accuracy" in values else "")
+    text += (f"class_precision / class_recall = precision / recall (k=3) of each class's {PER_CLASS} "
+             "samples against the real train digits of that class, averaged over classes")
+    return values, text
 
 
-def _digits(model, wanted):
+def _real_images(data_module, data, shape):
+    """The real ``train`` images (at the samples' size) and labels."""
+    batches = data_module.load(data, 1000, split="train", image_size=int(shape[1]),
+                               channels=int(shape[-1]), shuffle=False, with_labels=True,
+                               drop_remainder=False)
+    xs, ys = zip(*[(x.numpy(), y.numpy()) for x, y in batches])
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def _category_figures(model, extractor):
+    """How well unsupervised categorical codes map to single digits (InfoGAN's headline result).
+
+    ``category_purity``: for each code value, the share of its ``PER_CLASS``
+    samples the judge assigns to the code's most frequent digit, averaged
+    over codes (1: every code is one digit); ``category_digits``: distinct
+    most-frequent digits over the codes (10: the codes are the ten digits).
+    """
+    count = model.conditions()["categories"]
+    images, codes = _per_code_samples(model, "categories", count)
+    _, logits = extractor(images)
+    predicted = np.argmax(logits, axis=-1)
+    purity, majority = [], []
+    for code in range(count):
+        histogram = np.bincount(predicted[codes == code], minlength=logits.shape[-1])
+        majority.append(int(np.argmax(histogram)))
+        purity.append(histogram.max() / histogram.sum())
+    values = {"category_purity": float(np.mean(purity)), "category_digits": len(set(majority))}
+    text = (f"category_purity = share of each categorical code's {PER_CLASS} samples the judge "
+            "assigns to the code's most frequent digit, averaged over codes; category_digits = "
+            "distinct most frequent digits over the codes")
+    return values, text
+
+
+def _judged(model, data, wanted):
+    """FID, KID, IS, precision / recall and class coverage with the data set's shipped judge."""
     from kerasgan import metrics
+    from kerasgan.metrics.digits_classifier import digits_classifier_info, judge_for
 
+    judge = judge_for(data)
     result = metrics.evaluate(
-        model, "digits", ["fid", "kid", "is", "modes"], num_samples=IMAGE_SAMPLES, seed=SEED
+        model, data, ["fid", "kid", "is", "pr", "modes"], num_samples=IMAGE_SAMPLES, seed=SEED
     )
-    values = {k: result[k] for k in ("fid", "kid", "is", "modes", "mode_kl")}
+    values = {k: result[k] for k in ("fid", "kid", "is", "precision", "recall", "modes", "mode_kl")}
     values["classes_covered"] = values.pop("modes")
+    num_train = digits_classifier_info(data)["num_train"]
     protocol = {
         "num_samples": IMAGE_SAMPLES,
         "seed": SEED,
-        "extractor": "digits_cnn (shipped; features layer, 64-d; logits for IS and classes)",
-        "data_split": "digits train split (1,437 images) as reference",
-        "metrics": "fid, kid (100 subsets of 1000), is (10 splits), classes_covered = digit "
-                   "classes the CNN assigns to at least one sample, mode_kl = KL(class "
-                   "histogram || uniform)",
+        "extractor": f"{judge.name} (shipped; features layer, 64-d; logits for IS and classes)",
+        "data_split": f"{data} train split ({num_train:,} images) as reference",
+        "metrics": "fid, kid (100 subsets of 1000), is (10 splits), precision / recall "
+                   "(improved, k=3), classes_covered = digit classes the judge assigns to at "
+                   "least one sample, mode_kl = KL(class histogram || uniform)",
     }
-    if "class_accuracy" in wanted:
-        values["class_accuracy"] = _class_accuracy(model)
-        protocol["metrics"] += (
-            f"; class_accuracy = CNN argmax equals the requested label ({PER_CLASS} per class)"
-        )
+    conditions = model.conditions()
+    extractor = None
+    if "labels" in conditions or "categories" in conditions:
+        extractor = metrics.get_extractor(judge.data)
+    if "labels" in conditions:
+        more, text = _class_figures(model, data, extractor, wanted)
+    elif "categories" in conditions:
+        more, text = _category_figures(model, extractor)
+    else:
+        more, text = {}, ""
+    values.update(more)
+    if text:
+        protocol["metrics"] += "; " + text
     return values, protocol
 
 
@@ -139,6 +216,7 @@ def _translation(model, data):
 def measure_model(model, entry):
     """``{"protocol", "values"}`` for a model of ``entry`` (see the module docstring)."""
     from kerasgan import data as data_module
+    from kerasgan.metrics.digits_classifier import judge_for
 
     data = entry["data"]
     kind = data_module.spec(data).kind
@@ -147,8 +225,8 @@ def measure_model(model, entry):
         values, protocol = _translation(model, data)
     elif kind == "points" and data in data_module.TOY2D:
         values, protocol = _points(model, data)
-    elif data == "digits" and wanted:
-        values, protocol = _digits(model, wanted)
+    elif judge_for(data) is not None and wanted:
+        values, protocol = _judged(model, data, wanted)
     else:
         raise ValueError(f"no zoo metrics protocol for {entry['family']} on {data!r}")
     return {"protocol": protocol, "values": _round(values)}

@@ -68,8 +68,8 @@ def test_began_k_is_saved_and_loaded_with_the_model(tmp_path):
 
 def test_autoencoder_nets_reconstruct_the_input_shape():
     image_ae = nets.conv_autoencoder(image_size=16, channels=3, base_filters=8, code_dim=12)
-    reconstruction, code = image_ae(np.zeros((2, 16, 16, 3), "float32"))
-    assert reconstruction.shape == (2, 16, 16, 3) and code.shape == (2, 12)
+    outputs = image_ae(np.zeros((2, 16, 16, 3), "float32"))
+    assert outputs["reconstruction"].shape == (2, 16, 16, 3) and outputs["embedding"].shape == (2, 12)
     with pytest.raises(ValueError):
         nets.conv_autoencoder(image_size=12)
     with pytest.raises(ValueError, match="margin"):

@@ -78,6 +78,8 @@ CASES = {
     "infogan_mlp_d_sn": ("infogan_mlp_discriminator",
                          dict(num_categories=0, num_continuous=1, hidden_units=(8,),
                               spectral_norm=True, continuous_log_std=True)),
+    "mlp_ae": ("mlp_autoencoder", dict(input_dim=2, hidden_units=(8,), code_dim=4)),
+    "conv_ae": ("conv_autoencoder", dict(image_size=16, channels=1, base_filters=4, code_dim=8)),
     "unet": ("unet_generator", dict(image_size=16, in_channels=1, out_channels=1, base_filters=4)),
     "unet_instance": ("unet_generator",
                       dict(image_size=32, in_channels=3, out_channels=2, base_filters=4, max_filters=8,
@@ -262,6 +264,14 @@ REFERENCE = {  # recorded from the builders before the nets/ split (python tests
     "stargan_d_sn": {"structure": "b19cf6dc516eb311", "outputs": {
         "domain_logits": [-0.368903, 0.009386585],
         "logits": [-0.4162189, -0.1600089],
+    }},
+    "mlp_ae": {"structure": "ba5f0fe1eebb0074", "outputs": {
+        "embedding": [-0.9773362, 0.09122343],
+        "reconstruction": [0.4516795, -0.01895473],
+    }},
+    "conv_ae": {"structure": "cdd285b1bd6b4bf0", "outputs": {
+        "embedding": [0.2016235, 0.1609688],
+        "reconstruction": [64.56634, 0.1364508],
     }},
     "unet": {"structure": "461e1524edb391bc", "outputs": {
         "output": [-141.5193, -0.2414052],

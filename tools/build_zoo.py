@@ -41,6 +41,11 @@ TRAINED = {
                       "with MLP nets on the 8-Gaussian ring.")),
     "sngan-ring8": ("sngan", "ring8", ("Spectrally normalised GAN (Miyato et al. 2018) with MLP "
                     "nets on the 8-Gaussian ring.")),
+    "ebgan-ring8": ("ebgan", "ring8", ("Energy-based GAN (Zhao et al. 2017): MLP generator and "
+                    "an MLP autoencoder as the discriminator on the 8-Gaussian ring.")),
+    "began-ring8": ("began", "ring8", ("Boundary-equilibrium GAN (Berthelot et al. 2017) with an "
+                    "MLP autoencoder discriminator on the 8-Gaussian ring; this recipe collapses "
+                    "to one mode (kerasgan/recipes/began.yaml).")),
     "dcgan-digits": ("dcgan", "digits", ("DCGAN (Radford et al. 2016) on the 16x16 scikit-learn "
                      "digits.")),
     "cgan-digits": ("cgan", "digits", ("Conditional GAN (Mirza & Osindero 2014): digits of a "

@@ -129,8 +129,10 @@ def _cmd_eval(args):
             inception_weights=args.inception_weights,
             data_dir=args.data_dir,
         )
-    finally:
-        bar.close()
+    except BaseException:
+        bar.close(failed=True)
+        raise
+    bar.close()
     values = scalar_results(results)
     n = values.pop("num_samples", None)
     print(f"Evaluated {args.model} on {args.data} ({n} samples, seed {args.seed}):")

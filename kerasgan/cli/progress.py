@@ -61,16 +61,16 @@ class Progress:
             self._open_line = True
         else:
             tenths = 10 * done // self.total if self.total else -1
-            if self.total and tenths <= self._shown_tenths:
-                return
+            if self.total and (tenths <= self._shown_tenths or tenths == 0):
+                return  # a line per 10% reached, none before the first 10%
             self._shown_tenths = tenths
             self.stream.write(self._line() + "\n")
         self.stream.flush()
 
-    def close(self):
-        """Ends the line (on a terminal)."""
+    def close(self, failed=False):
+        """Ends the line (on a terminal); ``failed=True`` erases it, so the error stands alone."""
         if self._open_line:
-            self.stream.write("\n")
+            self.stream.write("\r" + " " * len(self._line()) + "\r" if failed else "\n")
             self.stream.flush()
             self._open_line = False
 

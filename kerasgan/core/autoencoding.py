@@ -1,7 +1,7 @@
 """The base of the energy-based families: an autoencoder as the discriminator.
 
 EBGAN and BEGAN score a sample by how well an autoencoder reconstructs it:
-the discriminator returns ``[reconstruction, embedding]`` (see
+the discriminator returns ``{reconstruction, embedding}`` (see
 :mod:`kerasgan.nets.autoencoder`) and :meth:`AutoencoderGAN.energy` turns it
 into a per-sample reconstruction error. The families then differ only in
 their loss terms.
@@ -33,11 +33,11 @@ class AutoencoderGAN(GAN):
         The error is the mean over a sample's values of ``|AE(x) - x| ** energy_power``
         (a mean, not a sum: the same margin or weights fit any image size).
         """
-        reconstruction, embedding = self.discriminator(samples, training=training)
-        difference = ops.cast(reconstruction, "float32") - ops.cast(samples, "float32")
+        outputs = self.discriminator(samples, training=training)
+        difference = ops.cast(outputs["reconstruction"], "float32") - ops.cast(samples, "float32")
         error = ops.square(difference) if self.energy_power == 2 else ops.abs(difference)
         axes = tuple(range(1, len(samples.shape)))
-        return ops.mean(error, axis=axes), ops.cast(embedding, "float32")
+        return ops.mean(error, axis=axes), ops.cast(outputs["embedding"], "float32")
 
     @classmethod
     def build_default_model(cls, data_spec, latent_dim=None, **kwargs):

@@ -1,4 +1,4 @@
-"""Autoencoder discriminators (EBGAN, BEGAN): ``x -> [reconstruction, embedding]``.
+"""Autoencoder discriminators (EBGAN, BEGAN): ``x -> {reconstruction, embedding}``.
 
 The discriminator of the energy-based families is an autoencoder; its
 reconstruction error is the energy. Both builders return the reconstruction
@@ -31,7 +31,7 @@ def mlp_autoencoder(
     activation: str = "leaky_relu",
     name: str = "mlp_autoencoder",
 ) -> keras.Model:
-    """Build an MLP autoencoder ``x -> [reconstruction, embedding]`` for 2-D points.
+    """Build an MLP autoencoder ``x -> {"reconstruction", "embedding"}`` for 2-D points.
 
     Args:
         input_dim: Size of each sample.
@@ -41,13 +41,13 @@ def mlp_autoencoder(
         name: Model name.
 
     Returns:
-        A functional ``keras.Model`` (input ``"x"``) with outputs
+        A functional ``keras.Model`` (input ``"x"``) returning a dict:
         ``reconstruction`` ``(N, input_dim)`` and ``embedding`` ``(N, code_dim)``, float32.
 
     Example:
         >>> ae = mlp_autoencoder(input_dim=2, code_dim=8)
-        >>> [t.shape for t in ae(keras.random.normal((5, 2)))]
-        [TensorShape([5, 2]), TensorShape([5, 8])]
+        >>> ae(keras.random.normal((5, 2)))["embedding"].shape
+        TensorShape([5, 8])
     """
     check_positive_int(input_dim, "input_dim")
     check_positive_int(code_dim, "code_dim")
@@ -61,7 +61,7 @@ def mlp_autoencoder(
     for i, width in enumerate(reversed(units), start=1):
         h = keras.layers.Dense(width, activation=activation, name=f"decoder_{i}")(h)
     reconstruction = keras.layers.Dense(input_dim, dtype="float32", name="reconstruction")(h)
-    return keras.Model(x, [reconstruction, code], name=name)
+    return keras.Model(x, {"reconstruction": reconstruction, "embedding": code}, name=name)
 
 
 @register_net
@@ -73,7 +73,7 @@ def conv_autoencoder(
     norm: str = "none",
     name: str = "conv_autoencoder",
 ) -> keras.Model:
-    """Build a convolutional autoencoder ``image -> [reconstruction, embedding]``.
+    """Build a convolutional autoencoder ``image -> {"reconstruction", "embedding"}``.
 
     Encoder: stride-2 ``Conv2D(kernel 4)`` + LeakyReLU blocks doubling the
     filters from ``base_filters`` down to a 4x4 map, then ``Dense(code_dim)``.
@@ -89,13 +89,13 @@ def conv_autoencoder(
         name: Model name.
 
     Returns:
-        A functional ``keras.Model`` (input ``"image"``) with outputs
+        A functional ``keras.Model`` (input ``"image"``) returning a dict:
         ``reconstruction`` (the input's shape) and ``embedding`` ``(N, code_dim)``.
 
     Example:
         >>> ae = conv_autoencoder(image_size=16, channels=1, base_filters=8)
-        >>> [t.shape for t in ae(keras.random.normal((2, 16, 16, 1)))]
-        [TensorShape([2, 16, 16, 1]), TensorShape([2, 64])]
+        >>> ae(keras.random.normal((2, 16, 16, 1)))["reconstruction"].shape
+        TensorShape([2, 16, 16, 1])
     """
     stages = check_image_size(image_size)
     check_channels(channels)
@@ -119,4 +119,4 @@ def conv_autoencoder(
         h = apply_norm(h, norm, f"decoder_{i + 1}")
         h = keras.layers.ReLU(name=f"decoder_{i + 1}_relu")(h)
     reconstruction = conv(h, channels, 3, 1, "reconstruction", dtype="float32")
-    return keras.Model(image, [reconstruction, code], name=name)
+    return keras.Model(image, {"reconstruction": reconstruction, "embedding": code}, name=name)

@@ -35,14 +35,13 @@ LATENT = 8
 
 
 #: Data of the test models built with ``build_for_data`` (the rest: the family's ``build_tiny``).
-DATA = {"dcgan": "digits", "cgan": "digits", "infogan": "digits", "gan": "ring8",
-        "pix2pix": "digits-edges"}
+DATA = {"dcgan": "digits", "cgan": "digits", "infogan": "digits", "gan": "ring8"}
 
 
 def build(name):
     """The test model of each kind: default nets for 16 px digits / 2-D points, or the tiny model."""
     cls = families.get(name)
-    if name not in DATA:  # cyclegan, stargan: narrow 16 px nets (stargan: 3 domains)
+    if name not in DATA:  # pix2pix, cyclegan, stargan: narrow 16 px nets (stargan: 3 domains)
         return cls.build_tiny(seed=0)[0]
     kwargs = {} if cls.sampling == "translation" else {"latent_dim": LATENT}
     return cls.build_for_data(data.spec(DATA[name]), seed=0, **kwargs)

@@ -15,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from kerasgan.data import pipeline, registry
+from kerasgan.data.in_memory import arrays_dataset
 from kerasgan.data.base import DataSpec
 
 __all__ = [
@@ -219,17 +220,8 @@ def load_digits(
         TensorShape([8, 16, 16, 1])
     """
     x, labels = digits_images(split, image_size, channels)
-    ds = tf.data.Dataset.from_tensor_slices((x, labels) if with_labels else x)
-    return pipeline.finalize(
-        ds,
-        name=DIGITS,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        seed=seed,
-        shuffle_buffer=len(labels),
-        epoch_size=pipeline.check_epoch_size(epoch_size),
-        drop_remainder=drop_remainder,
-    )
+    return arrays_dataset(DIGITS, x, labels, batch_size, with_labels=with_labels, shuffle=shuffle,
+                          seed=seed, epoch_size=epoch_size, drop_remainder=drop_remainder)
 
 
 def _spec(name, image_size=None, channels=None, data_dir=None) -> DataSpec:

@@ -24,6 +24,7 @@ import numpy as np
 import tensorflow as tf
 
 from kerasgan.data import pipeline, registry
+from kerasgan.data.in_memory import arrays_dataset
 from kerasgan.data.base import DatasetNotPreparedError, DataSpec
 
 __all__ = [
@@ -206,17 +207,8 @@ def load_mnist5k(
         TensorShape([8, 32, 32, 1])
     """
     x, labels = mnist5k_images(split, image_size, channels)
-    ds = tf.data.Dataset.from_tensor_slices((x, labels) if with_labels else x)
-    return pipeline.finalize(
-        ds,
-        name=MNIST5K,
-        batch_size=batch_size,
-        shuffle=shuffle,
-        seed=seed,
-        shuffle_buffer=len(labels),
-        epoch_size=pipeline.check_epoch_size(epoch_size),
-        drop_remainder=drop_remainder,
-    )
+    return arrays_dataset(MNIST5K, x, labels, batch_size, with_labels=with_labels, shuffle=shuffle,
+                          seed=seed, epoch_size=epoch_size, drop_remainder=drop_remainder)
 
 
 def _spec(name, image_size=None, channels=None, data_dir=None) -> DataSpec:

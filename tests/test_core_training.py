@@ -202,3 +202,13 @@ def test_each_replica_draws_its_own_latents():
 def test_compile_rejects_keras_loss_arguments():
     with pytest.raises(TypeError, match="g_optimizer/d_optimizer"):
         tiny("gan").compile(optimizer="adam")
+
+
+def test_a_family_can_overrule_the_size_rule_for_its_convolutional_nets():
+    ebgan = kerasgan.families.get("ebgan")
+    dense, _ = ebgan.build_tiny()  # MLP autoencoder: the rule applies
+    dense.compile()
+    assert dense.jit_compile is True
+    conv = ebgan.build_default_model(kerasgan.data.DataSpec("tiny", "image", (16, 16, 1)))
+    conv.compile()
+    assert conv.jit_compile is False and "measured choice" in conv.jit_compile_reason

@@ -77,6 +77,9 @@ class AdversarialModel(FamilyContract, TrainingRandomness, habits.KerasFiles, ke
     default_d_steps = 1
     #: Whether the generator update reuses the last discriminator update's fakes by default.
     default_reuse_generated = False
+    #: A family's measured XLA choice for its convolutional nets on CPU, where the size rule
+    #: of :func:`kerasgan.core.compilation.choose_jit_compile` gets it wrong (``None``: the rule).
+    xla_on_cpu_with_convolutions = None
     #: Attribute names of the networks the generator optimizer trains.
     generator_keys: tuple = ("generator",)
     #: Attribute names of the networks the discriminator optimizer trains.
@@ -232,6 +235,7 @@ class AdversarialModel(FamilyContract, TrainingRandomness, habits.KerasFiles, ke
             jit_compile, reason = compilation.choose_jit_compile(
                 self.generator_networks() + self.discriminator_networks(),
                 run_eagerly=bool(kwargs.get("run_eagerly")),
+                xla_on_cpu_with_convolutions=self.xla_on_cpu_with_convolutions,
             )
         else:
             reason = "set by compile(jit_compile=...)"

@@ -88,12 +88,15 @@ def multiply_adds_per_sample(networks):
     return total
 
 
-def choose_jit_compile(networks, run_eagerly=False):
+def choose_jit_compile(networks, run_eagerly=False, xla_on_cpu_with_convolutions=None):
     """The default ``jit_compile`` for a train step over ``networks``, with its reason.
 
     Args:
         networks: the Keras models the step runs.
         run_eagerly: whether the step runs eagerly.
+        xla_on_cpu_with_convolutions: a family's own measured answer for
+            its convolutional nets on CPU (the family's class attribute of
+            that name), which replaces the size rule; ``None``: the rule.
 
     Returns:
         ``(jit_compile, reason)``: a bool and a short sentence.
@@ -105,6 +108,9 @@ def choose_jit_compile(networks, run_eagerly=False):
     found = backend.accelerators()
     if found:
         return True, f"XLA on {found[0]}"
+    if xla_on_cpu_with_convolutions is not None and has_convolutions(networks):
+        state = "on" if xla_on_cpu_with_convolutions else "off"
+        return bool(xla_on_cpu_with_convolutions), f"the family's measured choice for its convolutional nets on CPU: XLA {state}"
     work = multiply_adds_per_sample(networks)
     if work is None:
         return False, "networks of unknown size on CPU"

@@ -10,6 +10,7 @@ import pytest
 import tensorflow as tf
 
 import kerasgan
+from kerasgan.core import compilation
 from kerasgan.testing import tiny_dataset, two_replica_strategy
 
 LATENT_DIM = 4  # GAN.build_tiny's latent size
@@ -38,11 +39,24 @@ def supplied_latents_dataset(model, batch=16, steps=3, seed=0):
     return tf.data.Dataset.from_tensor_slices({"x": x, "latents": latents}).batch(batch)
 
 
-def test_compile_defaults_to_xla_on_one_device():
+def test_compile_chooses_xla_for_dense_nets_and_not_for_convolutions_on_cpu():
     model = tiny("wgan_gp")
     model.compile()
-    assert model.jit_compile is True
+    assert model.jit_compile is True and "dense" in model.jit_compile_reason
     assert model.d_steps == 5
+    small, _ = kerasgan.families.get("cgan").build_tiny()  # 16 px convolutions
+    small.compile()
+    assert small.jit_compile is True and "small convolutions" in small.jit_compile_reason
+    large = kerasgan.DCGAN(kerasgan.nets.dcgan_generator(latent_dim=4, image_size=32, base_filters=2),
+                           kerasgan.nets.dcgan_discriminator(image_size=32, base_filters=2))
+    large.compile()
+    assert large.jit_compile is False and "large convolutions" in large.jit_compile_reason
+    large.compile(jit_compile=True)  # an explicit choice wins
+    assert large.jit_compile is True
+    assert compilation.largest_feature_map([large.generator]) == 32 * 32
+    conv = small
+    assert compilation.has_convolutions([conv.generator])
+    assert not compilation.has_convolutions([model.generator, model.discriminator])
 
 
 @pytest.mark.parametrize("family", ["gan", "wgan"])

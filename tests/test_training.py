@@ -23,7 +23,7 @@ QUIET = dict(FAST, ema_momentum=0.0)
 def test_config_defaults_and_keys():
     config = TrainConfig.from_dict({"family": "wgan_gp", "data": "ring8"})
     assert config.epochs is None and config.batch_size is None
-    assert config.mixed_precision == "float32" and config.jit_compile is True
+    assert config.mixed_precision == "float32" and config.jit_compile is None
     assert config.family_kwargs == {}
     assert TrainConfig.keys()[:3] == ["family", "data", "epochs"]
 
@@ -61,7 +61,7 @@ def test_family_and_data_are_required_and_named(values, missing):
         ("seed", -1, "'seed' must be >= 0"),
         ("g_lr", "fast", "'g_lr' must be a number"),
         ("d_lr", 0.0, "'d_lr' must be a positive number"),
-        ("jit_compile", "yes", "'jit_compile' must be true or false"),
+        ("jit_compile", "yes", "'jit_compile' must be true, false or null"),
         ("mixed_precision", "float16", "mixed_float16"),
         ("family_kwargs", [1], "'family_kwargs' must be a mapping"),
         ("family_kwargs", {"seed": 1}, "own config key"),

@@ -35,7 +35,9 @@ mode           policy               jit_compile  notes
 =============  ===================  ===========  ===================================
 eager          float32              False        BASELINE: ``run_eagerly=True``
 fp32           float32              False        ``tf.function`` graph, no XLA
-fp32_xla       float32              True         the library default
+fp32_xla       float32              True
+default        float32              None         the library default: the model's XLA rule
+bf16           mixed_bfloat16       False
 bf16_xla       mixed_bfloat16       True
 fp16_xla       mixed_float16        True         LossScaleOptimizer; may be slow on CPU
 =============  ===================  ===========  ===================================
@@ -131,10 +133,12 @@ MODES = {
     "eager": ("float32", False, True),
     "fp32": ("float32", False, False),
     "fp32_xla": ("float32", True, False),
+    "default": ("float32", None, False),
+    "bf16": ("mixed_bfloat16", False, False),
     "bf16_xla": ("mixed_bfloat16", True, False),
     "fp16_xla": ("mixed_float16", True, False),
 }
-DEFAULT_MODES = ("fp32", "fp32_xla", "bf16_xla", "fp16_xla")
+DEFAULT_MODES = ("fp32", "fp32_xla", "default", "bf16_xla", "fp16_xla")
 
 _MB = 1024.0 * 1024.0
 
@@ -396,6 +400,7 @@ def bench_family(family, modes, args, spec, ds, log=print):
         try:
             model = build_model(family, mode, spec, seed=args.seed)
             row["d_steps"] = int(model.d_steps)
+            row["jit_compile"] = bool(model.jit_compile)  # what "default" chose
             start = time.perf_counter()
             model.fit(ds, steps_per_epoch=args.warmup_steps, epochs=1, verbose=0, shuffle=False)
             row["warmup_s"] = time.perf_counter() - start
@@ -518,7 +523,7 @@ def _fmt(value, spec):
 def format_table(rows):
     """The human-readable table (one line per row; failed rows show the error)."""
     header = (
-        f"{'family':<8} {'mode':<9} {'d':>2} {'steps/s':>8} {'D upd/s':>8} "
+        f"{'family':<8} {'mode':<9} {'xla':>3} {'d':>2} {'steps/s':>8} {'D upd/s':>8} "
         f"{'samples/s':>10} {'ratio':>6} {'step MB':>8} {'rss MB':>7} {'warmup s':>8}"
     )
     lines = [header, "-" * len(header)]
@@ -529,8 +534,9 @@ def format_table(rows):
                 f" FAILED: {row['error']}"
             )
             continue
+        xla = "on" if row["jit_compile"] else "off"
         lines.append(
-            f"{row['family']:<8} {row['mode']:<9} {_fmt(row['d_steps'], '>2')} "
+            f"{row['family']:<8} {row['mode']:<9} {xla:>3} {_fmt(row['d_steps'], '>2')} "
             f"{_fmt(row['steps_per_s'], '8.2f')} {_fmt(row['d_updates_per_s'], '8.2f')} "
             f"{_fmt(row['samples_per_s'], '10.1f')} {_fmt(row['ratio_vs_baseline'], '6.2f')} "
             f"{_fmt(row['step_mb'], '8.1f'):>8} {_fmt(row['rss_mb'], '7.0f'):>7} "

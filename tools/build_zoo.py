@@ -47,7 +47,7 @@ TRAINED = {
                     "MLP autoencoder discriminator on the 8-Gaussian ring; this recipe collapses "
                     "to one mode (kerasgan/recipes/began.yaml).")),
     "dcgan-digits": ("dcgan", "digits", ("DCGAN (Radford et al. 2016) on the 16x16 scikit-learn "
-                     "digits.")),
+                     "digits."), {"family_kwargs": {"reuse_generated": False}}),
     "cgan-digits": ("cgan", "digits", ("Conditional GAN (Mirza & Osindero 2014): digits of a "
                     "requested class.")),
     "acgan-digits": ("acgan", "digits", ("Auxiliary-classifier GAN (Odena et al. 2017): digits "
@@ -56,12 +56,14 @@ TRAINED = {
                        "continuous codes learned without labels on the digits.")),
     "dcgan-mnist5k": ("dcgan", "mnist5k", ("DCGAN (Radford et al. 2016) on 4,500 real MNIST "
                       "digits (mnist5k, 28x28 padded to 32x32); 8 epochs (560 steps), what two "
-                      "shared CPU cores allowed."), {"epochs": 8}),
+                      "shared CPU cores allowed."), {"epochs": 8, "jit_compile": True,
+                                                     "family_kwargs": {"reuse_generated": False}}),
     "cgan-mnist5k": ("cgan", "mnist5k", ("Conditional GAN (Mirza & Osindero 2014) on mnist5k: "
-                     "MNIST digits of a requested class; 8 epochs (560 steps)."), {"epochs": 8}),
+                     "MNIST digits of a requested class; 8 epochs (560 steps)."),
+                     {"epochs": 8, "jit_compile": True}),
     "infogan-mnist5k": ("infogan", "mnist5k", ("InfoGAN (Chen et al. 2016) on mnist5k: 10 "
                         "categorical and 2 continuous codes learned without labels; 8 epochs "
-                        "(560 steps)."), {"epochs": 8}),
+                        "(560 steps)."), {"epochs": 8, "jit_compile": True}),
     "pix2pix-digits-edges": ("pix2pix", "digits-edges", ("pix2pix (Isola et al. 2017): digit -> "
                              "its edge map, trained on aligned pairs.")),
     "cyclegan-digits-rotated": ("cyclegan", "digits-rotated", ("CycleGAN (Zhu et al. 2017): "

@@ -104,7 +104,12 @@ def register(subparsers):
         "--mixed-precision",
         choices=LazyChoices(_precision_policies),
         metavar="POLICY",
-        help="dtype policy: %(choices)s (float32)",
+        help="dtype policy: %(choices)s (float32); auto: bfloat16 where the hardware has it "
+        "natively (AVX-512 BF16/AMX CPUs, TPUs, Ampere+ GPUs), float16 on older GPUs",
+    )
+    p.add_argument(
+        "--jit", dest="jit_compile", action="store_const", const=True,
+        help="compile the step with XLA (default: the model's rule, XLA for dense nets on CPU)",
     )
     p.add_argument(
         "--no-jit", dest="jit_compile", action="store_const", const=False, help="do not use XLA"
@@ -144,9 +149,9 @@ def _family_names():
 
 
 def _precision_policies():
-    from kerasgan.core.precision import MIXED_PRECISION_POLICIES
+    from kerasgan.core.precision import AUTO, MIXED_PRECISION_POLICIES
 
-    return MIXED_PRECISION_POLICIES
+    return MIXED_PRECISION_POLICIES + (AUTO,)
 
 
 def config_path(value):
@@ -242,6 +247,9 @@ def _cmd_train(args):
         raise
     print(f"Trained {result.config.family} on {result.config.data}: {result.config.epochs} epochs.")
     print(f"  model:   {result.paths['model']}")
+    step = "XLA" if result.model.jit_compile else "no XLA"
+    reason = getattr(result.model, "jit_compile_reason", None)
+    print(f"  step:    {step}, {result.config.mixed_precision}" + (f" ({reason})" if reason else ""))
     print(f"  samples: {result.paths['samples']}")
     if result.metrics is not None:
         print(f"  metrics: {result.paths['metrics']}")

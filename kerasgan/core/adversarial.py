@@ -19,16 +19,12 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from kerasgan.core import backend, habits
+from kerasgan.core import backend, compilation, habits, step
 from kerasgan.core.contract import FamilyContract
 from kerasgan.core.guards import TerminateOnNonFiniteLoss
 from kerasgan.core.presets import load_preset, save_preset
+from kerasgan.core.randomness import TrainingRandomness
 from kerasgan.core.reduction import logged_value
-
-# Stateless seeds are (key, counter) pairs; replicas and random quantities get
-# distinct keys so that no two draws share a stream.
-_REPLICA_KEY_STRIDE = 1_000_003
-_STREAM_KEY_STRIDE = 7_919_000_000
 
 
 def _uses_float16(models):
@@ -56,7 +52,7 @@ def _variables(models):
     return [v for model in models for v in model.trainable_variables]
 
 
-class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
+class AdversarialModel(FamilyContract, TrainingRandomness, habits.KerasFiles, keras.Model):
     """Base of every family: two optimizers, one alternating ``train_step``.
 
     Each ``train_step`` makes ``d_steps`` discriminator-side updates and then
@@ -67,10 +63,20 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
         d_steps: discriminator updates per generator update (``None``: family default).
         seed: integer seed of the training randomness (``None`` picks one; it
             is stored in the config so a saved model resumes the same stream).
+        reuse_generated: the generator update reuses the generator's forward
+            pass of the last discriminator update (same latents, the
+            discriminator updated in between) instead of drawing fresh
+            latents and running the generator again: one generator forward
+            pass less per step. ``None``: the family's
+            ``default_reuse_generated`` (True for DCGAN, whose reference
+            implementation does this; False elsewhere, as in Goodfellow et
+            al.'s algorithm). See :mod:`kerasgan.core.step`.
         **kwargs: passed to ``keras.Model`` (e.g. ``name``).
     """
 
     default_d_steps = 1
+    #: Whether the generator update reuses the last discriminator update's fakes by default.
+    default_reuse_generated = False
     #: Attribute names of the networks the generator optimizer trains.
     generator_keys: tuple = ("generator",)
     #: Attribute names of the networks the discriminator optimizer trains.
@@ -84,11 +90,16 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
     #: e.g. ``{"accuracy": "up"}``; Keras' monitoring callbacks read it (``mode="auto"``).
     metric_directions: dict = {}
 
-    def __init__(self, *, d_steps=None, seed=None, **kwargs):
+    def __init__(self, *, d_steps=None, seed=None, reuse_generated=None, **kwargs):
         super().__init__(**kwargs)
         self.d_steps = int(d_steps if d_steps is not None else self.default_d_steps)
         if self.d_steps < 1:
             raise ValueError(f"d_steps must be a positive integer, got {d_steps!r}.")
+        if reuse_generated is None:
+            reuse_generated = self.default_reuse_generated
+        if not isinstance(reuse_generated, bool):
+            raise ValueError(f"reuse_generated must be True or False, got {reuse_generated!r}.")
+        self.reuse_generated = reuse_generated
         self.seed = int(seed if seed is not None else np.random.SeedSequence().entropy % (2**31))
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.metric_names}
         for name, tracker in self.trackers.items():
@@ -194,11 +205,12 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
                 ``build_for_data`` applied: learning rate, generator
                 average), else the paper's.
             d_optimizer: discriminator-side optimizer, same forms, keyword only.
-            jit_compile: compile the train step with XLA. ``None`` (default)
-                means True, except with ``run_eagerly=True`` and under a
-                multi-replica ``tf.distribute`` strategy, where TensorFlow
-                cannot XLA-compile a step whose variables live on several
-                devices (the same rule as Keras' ``"auto"``).
+            jit_compile: compile the train step with XLA. ``None`` or
+                ``"auto"`` (default): the measured rule of
+                :func:`kerasgan.core.compilation.choose_jit_compile` (on CPU:
+                XLA for dense nets, not for convolutional ones; on GPU/TPU:
+                XLA; never for eager or multi-replica steps). The choice is
+                ``model.jit_compile`` and its reason ``model.jit_compile_reason``.
             **kwargs: other ``keras.Model.compile`` arguments
                 (``run_eagerly``, ``steps_per_execution``).
 
@@ -216,8 +228,15 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
         d_optimizer = keras.optimizers.get(d_optimizer) or default_d
         if g_optimizer is d_optimizer:
             raise ValueError("g_optimizer and d_optimizer must be two different instances.")
-        if jit_compile is None:  # eager steps cannot be XLA-compiled: no Keras warning for it
-            jit_compile = False if kwargs.get("run_eagerly") else backend.default_jit_compile()
+        if jit_compile is None or jit_compile == "auto":
+            jit_compile, reason = compilation.choose_jit_compile(
+                self.generator_networks() + self.discriminator_networks(),
+                run_eagerly=bool(kwargs.get("run_eagerly")),
+            )
+        else:
+            reason = "set by compile(jit_compile=...)"
+        object.__setattr__(self, "jit_compile_reason", reason)
+        compilation.report(self.name, bool(jit_compile), reason)
         super().compile(optimizer=None, jit_compile=jit_compile, auto_scale_loss=False, **kwargs)
         self.g_optimizer = _wrap_for_loss_scaling(g_optimizer, self.generator_networks())
         self.d_optimizer = _wrap_for_loss_scaling(d_optimizer, self.discriminator_networks())
@@ -268,7 +287,7 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
         config = {"name": self.name, "trainable": self.trainable}
         for key in self.network_keys():
             config[key] = keras.saving.serialize_keras_object(getattr(self, key))
-        config.update(d_steps=self.d_steps, seed=self.seed)
+        config.update(d_steps=self.d_steps, seed=self.seed, reuse_generated=self.reuse_generated)
         return config
 
     @classmethod
@@ -316,48 +335,6 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
         """
         return save_preset(self, folder, data=data)
 
-    # ------------------------------------------------------------ randomness
-
-    def stream_seed(self, draw, stream=0):
-        """A stateless RNG seed unique to (replica, step, draw, stream).
-
-        Derived from ``seed``, the replica id and the generator optimizer's step
-        counter, so training is reproducible and resumes the same random stream
-        after ``load_model``; each replica of a distributed run draws its own.
-        XLA implements the stateless RNG differently from TensorFlow's own
-        kernels, so the stream (not its distribution) depends on
-        ``jit_compile``: resume with the setting you trained with.
-
-        Args:
-            draw: index of the update within the step (0 .. d_steps).
-            stream: which random quantity (0: latents; families add others).
-
-        Returns:
-            int64 tensor of shape (2,) for ``tf.random.stateless_*`` ops.
-        """
-        return backend.step_seed(
-            self.seed,
-            stream * _STREAM_KEY_STRIDE,
-            self.g_optimizer.iterations,
-            draw,
-            self.d_steps + 1,
-            _REPLICA_KEY_STRIDE,
-        )
-
-    def random_normal(self, shape, draw, stream):
-        """Standard normal float32 values from the model's stream (see :meth:`stream_seed`)."""
-        return backend.stateless_normal(shape, self.stream_seed(draw, stream))
-
-    def random_uniform(self, shape, draw, stream, minval=0.0, maxval=1.0):
-        """Uniform float32 values in [minval, maxval) from the model's stream."""
-        return backend.stateless_uniform(shape, self.stream_seed(draw, stream), minval, maxval)
-
-    def random_labels(self, batch_size, num_classes, draw, stream):
-        """Uniform int32 labels in [0, num_classes) from the model's stream."""
-        return backend.stateless_uniform_int(
-            (batch_size,), self.stream_seed(draw, stream), num_classes
-        )
-
     # ---------------------------------------------------------------- training
 
     def unpack_batch(self, data):
@@ -397,31 +374,43 @@ class AdversarialModel(FamilyContract, habits.KerasFiles, keras.Model):
                 tracker.update_state(logged_value(terms[name]))
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
+    @property
+    def generator_draw(self):
+        """Index of the draw whose latents the generator update uses.
+
+        ``d_steps`` (fresh latents), or ``d_steps - 1`` (the last
+        discriminator update's) with ``reuse_generated``.
+        """
+        return self.d_steps - 1 if self.reuse_generated else self.d_steps
+
+    def generator_output(self, batch, draw, training=True):
+        """Runs the generator for update ``draw`` (families with a generator define it).
+
+        Returns:
+            Whatever the family's terms read as "the fakes" of that update.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} defines no generator_output(); it cannot share the "
+            "generator's forward pass (reuse_generated=True)."
+        )
+
+    def generated(self, batch, draw, training=True):
+        """The generator's output of update ``draw``; what a family's terms should use.
+
+        Inside a train step with ``reuse_generated``, the pass of draw
+        :attr:`generator_draw` is computed once and shared by the last
+        discriminator update (which should stop its gradient) and the
+        generator update; otherwise this is :meth:`generator_output`.
+        """
+        return step.generated(self, batch, draw, training=training)
+
     def train_step(self, data):
         """One family step: ``d_steps`` discriminator updates, one generator update.
 
         Returns:
             Dict of the trackers' running means.
         """
-        batch = self.unpack_batch(data)
-        d_variables = self.discriminator_variables()
-        d_terms = {}
-        for draw in range(self.d_steps):
-            d_terms = self.apply_update(
-                self.d_optimizer,
-                d_variables,
-                lambda draw=draw: self.discriminator_terms(batch, draw),
-                "d_loss",
-            )
-            self.after_discriminator_update()
-        g_terms = self.apply_update(
-            self.g_optimizer,
-            self.generator_variables(),
-            lambda: self.generator_terms(batch),
-            "g_loss",
-        )
-        self.after_step(d_terms, g_terms)
-        return self._track({**d_terms, **g_terms})
+        return self._track(step.alternating_step(self, self.unpack_batch(data)))
 
     def test_step(self, data):
         """Evaluates the loss terms on a batch in inference mode, updating nothing."""

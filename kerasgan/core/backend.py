@@ -11,8 +11,10 @@ from __future__ import annotations
 import tensorflow as tf
 
 __all__ = [
+    "Recording",
+    "accelerators",
+    "gpu_compute_capabilities",
     "clear_global_seed",
-    "default_jit_compile",
     "gradient_step",
     "input_gradients",
     "is_dataset",
@@ -41,11 +43,6 @@ def replica_id():
     if context is None:
         return tf.constant(0, tf.int32)
     return tf.cast(context.replica_id_in_sync_group, tf.int32)
-
-
-def default_jit_compile():
-    """XLA unless a multi-replica strategy is active (it cannot compile such a step)."""
-    return tf.distribute.get_strategy().num_replicas_in_sync == 1
 
 
 def clear_global_seed():
@@ -147,3 +144,56 @@ def input_gradients(fn, x):
         tape.watch(x)
         total = fn(x)
     return tape.gradient(total, x)
+
+
+class Recording:
+    """A gradient tape on some variables that can be entered several times.
+
+    What runs inside ``with recording:`` blocks is recorded; what runs between
+    them (another network's update) is not. :meth:`apply` records the last
+    part (the loss) and applies the gradients, like :func:`gradient_step`.
+
+    Args:
+        variables: the variables whose gradients are wanted.
+    """
+
+    def __init__(self, variables):
+        self.variables = variables
+        self._tape = tf.GradientTape(watch_accessed_variables=False)
+        with self._tape:
+            self._tape.watch([getattr(v, "value", v) for v in variables])
+
+    def __enter__(self):
+        self._tape.__enter__()
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._tape.__exit__(*exc_info)
+
+    def apply(self, optimizer, compute_terms, total_key):
+        """Records ``compute_terms()`` too, then one step of ``optimizer`` on the variables.
+
+        Returns:
+            The terms dict.
+        """
+        with self._tape:
+            terms = compute_terms()
+            scaled = optimizer.scale_loss(terms[total_key])
+        gradients = self._tape.gradient(scaled, self.variables)
+        optimizer.apply_gradients(zip(gradients, self.variables))
+        return terms
+
+
+def accelerators():
+    """Kinds of the accelerators TensorFlow sees (``["GPU"]``, ``["TPU"]``; empty on CPU only)."""
+    return sorted({d.device_type for d in tf.config.list_physical_devices() if d.device_type != "CPU"})
+
+
+def gpu_compute_capabilities():
+    """``(major, minor)`` compute capability of each visible GPU (empty without GPUs)."""
+    found = []
+    for device in tf.config.list_physical_devices("GPU"):
+        details = tf.config.experimental.get_device_details(device)
+        if details.get("compute_capability"):
+            found.append(tuple(details["compute_capability"]))
+    return found

@@ -210,6 +210,8 @@ class GAN(AdversarialModel):
                 raise ValueError(f"A dict batch needs an 'x' entry; got keys {sorted(data)}.")
             return {"real": data["x"], "latents": data.get("latents")}
         if isinstance(data, (tuple, list)):
+            if isinstance(data[0], dict):  # train_on_batch(dict) arrives as (dict,)
+                return self.unpack_batch(data[0])
             return {"real": data[0], "latents": None}
         return {"real": data, "latents": None}
 
@@ -218,6 +220,10 @@ class GAN(AdversarialModel):
         if batch.get("latents") is not None:
             return ops.cast(batch["latents"][:, draw], "float32")
         return self.sample_latents(ops.shape(batch["real"])[0], draw)
+
+    def generator_output(self, batch, draw, training=True):
+        """``G(z)`` for the latents of update ``draw`` (see :meth:`generated`)."""
+        return self.generator(self.latents_for(batch, draw), training=training)
 
     def discriminator_penalty(self, real, fake, draw, training=True):
         """Per-sample regulariser added to the discriminator loss (none by default).
@@ -249,7 +255,7 @@ class GAN(AdversarialModel):
             that is minimised, other keys are logged when they name a tracker.
         """
         real = batch["real"]
-        fake = ops.stop_gradient(self.generator(self.latents_for(batch, draw), training=training))
+        fake = ops.stop_gradient(self.generated(batch, draw, training=training))
         real_logits = self.discriminator(real, training=training)
         fake_logits = self.discriminator(fake, training=training)
         adversarial = replica_mean(self.adversarial_loss.discriminator_loss(real_logits, fake_logits))
@@ -262,7 +268,7 @@ class GAN(AdversarialModel):
 
     def generator_terms(self, batch, training=True):
         """Generator loss terms; ``"g_loss"`` is the total that is minimised."""
-        fake = self.generator(self.latents_for(batch, self.d_steps), training=training)
+        fake = self.generated(batch, self.generator_draw, training=training)
         fake_logits = self.discriminator(
             fake, training=training and self.discriminator_training_in_generator_update
         )

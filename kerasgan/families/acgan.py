@@ -38,12 +38,15 @@ class ACGAN(_LabelConditional):
     def _fake_labels(self, batch, draw):
         return self.random_labels(keras.ops.shape(batch["real"])[0], self.num_classes, draw, stream=2)
 
+    def generator_output(self, batch, draw, training=True):
+        """``G(z, y)`` for update ``draw``'s latents and random labels (ACGAN draws its own)."""
+        fake_labels = self._fake_labels(batch, draw)
+        return self.generate_conditioned(self.latents_for(batch, draw), fake_labels, training=training)
+
     def discriminator_terms(self, batch, draw, training=True):
         """Adversarial loss plus class loss on real and generated samples."""
         fake_labels = self._fake_labels(batch, draw)
-        fake = keras.ops.stop_gradient(
-            self.generate_conditioned(self.latents_for(batch, draw), fake_labels, training=training)
-        )
+        fake = keras.ops.stop_gradient(self.generated(batch, draw, training=training))
         real_out = self.discriminator(batch["real"], training=training)
         fake_out = self.discriminator(fake, training=training)
         adversarial = self.adversarial_loss.discriminator_loss(real_out["logits"], fake_out["logits"])
@@ -55,8 +58,8 @@ class ACGAN(_LabelConditional):
 
     def generator_terms(self, batch, training=True):
         """Adversarial loss plus class loss of the generated samples."""
-        fake_labels = self._fake_labels(batch, self.d_steps)
-        fake = self.generate_conditioned(self.latents_for(batch, self.d_steps), fake_labels, training=training)
+        fake_labels = self._fake_labels(batch, self.generator_draw)
+        fake = self.generated(batch, self.generator_draw, training=training)
         out = self.discriminator(fake, training=training)
         g_class = replica_mean(class_cross_entropy(fake_labels, out["class_logits"]))
         adversarial = replica_mean(self.adversarial_loss.generator_loss(out["logits"]))

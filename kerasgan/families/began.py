@@ -56,7 +56,7 @@ class BEGAN(AutoencoderGAN):
 
     def discriminator_terms(self, batch, draw, training=True):
         """``L(x) - k L(G(z))``, the two losses, ``k`` and ``M_global``."""
-        fake = ops.stop_gradient(self.generator(self.latents_for(batch, draw), training=training))
+        fake = ops.stop_gradient(self.generated(batch, draw, training=training))
         real_loss = replica_mean(self.energy(batch["real"], training=training)[0])
         fake_loss = replica_mean(self.energy(fake, training=training)[0])
         k = ops.convert_to_tensor(self.k)
@@ -67,7 +67,7 @@ class BEGAN(AutoencoderGAN):
 
     def generator_terms(self, batch, training=True):
         """``L(G(z))``."""
-        fake = self.generator(self.latents_for(batch, self.d_steps), training=training)
+        fake = self.generated(batch, self.generator_draw, training=training)
         fake_loss = self.energy(fake, training=training and self.discriminator_training_in_generator_update)[0]
         return {"g_loss": replica_mean(fake_loss)}
 

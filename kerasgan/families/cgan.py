@@ -57,6 +57,10 @@ class _LabelConditional(GAN):
         """Runs the generator on latents and labels."""
         return self.generator({"z": z, "label": labels}, training=training)
 
+    def generator_output(self, batch, draw, training=True):
+        """``G(z, y)`` for update ``draw``'s latents and the batch's labels."""
+        return self.generate_conditioned(self.latents_for(batch, draw), batch["labels"], training=training)
+
     def call(self, inputs, training=False):
         """``model({"z": z, "label": y})`` (or ``(z, y)``) runs the generator."""
         if isinstance(inputs, (tuple, list)):
@@ -170,8 +174,7 @@ class CGAN(_LabelConditional):
     def discriminator_terms(self, batch, draw, training=True):
         """Real/fake terms and, optionally, the mismatched-label term."""
         real, labels = batch["real"], batch["labels"]
-        z = self.latents_for(batch, draw)
-        fake = keras.ops.stop_gradient(self.generate_conditioned(z, labels, training=training))
+        fake = keras.ops.stop_gradient(self.generated(batch, draw, training=training))
         real_logits = self._score(real, labels, training)
         fake_logits = self._score(fake, labels, training)
         loss = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
@@ -186,7 +189,7 @@ class CGAN(_LabelConditional):
     def generator_terms(self, batch, training=True):
         """Adversarial generator loss on fakes of the batch's labels."""
         labels = batch["labels"]
-        fake = self.generate_conditioned(self.latents_for(batch, self.d_steps), labels, training=training)
+        fake = self.generated(batch, self.generator_draw, training=training)
         logits = self._score(fake, labels, training and self.discriminator_training_in_generator_update)
         return {"g_loss": replica_mean(self.adversarial_loss.generator_loss(logits))}
 

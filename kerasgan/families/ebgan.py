@@ -68,7 +68,7 @@ class EBGAN(AutoencoderGAN):
 
     def discriminator_terms(self, batch, draw, training=True):
         """``D(x) + max(0, m - D(G(z)))`` and the two mean energies."""
-        fake = ops.stop_gradient(self.generator(self.latents_for(batch, draw), training=training))
+        fake = ops.stop_gradient(self.generated(batch, draw, training=training))
         real_energy, _ = self.energy(batch["real"], training=training)
         fake_energy, _ = self.energy(fake, training=training)
         real_term = replica_mean(real_energy)
@@ -78,7 +78,7 @@ class EBGAN(AutoencoderGAN):
 
     def generator_terms(self, batch, training=True):
         """``D(G(z)) + pt_weight * PT`` on the encoder's embeddings of the generated batch."""
-        fake = self.generator(self.latents_for(batch, self.d_steps), training=training)
+        fake = self.generated(batch, self.generator_draw, training=training)
         fake_energy, embedding = self.energy(
             fake, training=training and self.discriminator_training_in_generator_update)
         pull_away = replica_mean(ops.reshape(pull_away_term(embedding), (1,)))

@@ -201,7 +201,7 @@ class InfoGAN(GAN):
     def discriminator_terms(self, batch, draw, training=True):
         """Adversarial loss of D plus ``info_weight * L_I`` for the Q head."""
         z = self.latents_for(batch, draw)
-        fake = ops.stop_gradient(self.generator(z, training=training))
+        fake = ops.stop_gradient(self.generated(batch, draw, training=training))
         real_out = self.discriminator(batch["real"], training=training)
         fake_out = self.discriminator(fake, training=training)
         adversarial = replica_mean(
@@ -212,8 +212,9 @@ class InfoGAN(GAN):
 
     def generator_terms(self, batch, training=True):
         """Adversarial loss of G plus ``info_weight * L_I``."""
-        z = self.latents_for(batch, self.d_steps)
-        out = self.discriminator(self.generator(z, training=training), training=training)
+        z = self.latents_for(batch, self.generator_draw)
+        out = self.discriminator(self.generated(batch, self.generator_draw, training=training),
+                                 training=training)
         adversarial = replica_mean(self.adversarial_loss.generator_loss(out["logits"]))
         info = replica_mean(self.info_loss(z, out))
         return {"g_loss": adversarial + self.info_weight * info, "info_loss": info}

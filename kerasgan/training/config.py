@@ -9,7 +9,7 @@ import numbers
 import os
 from typing import Any, Dict, Optional
 
-from kerasgan.core.precision import MIXED_PRECISION_POLICIES
+from kerasgan.core.precision import AUTO, MIXED_PRECISION_POLICIES, resolve_policy
 from kerasgan.errors import ConfigError
 
 __all__ = ["MIXED_PRECISION_POLICIES", "RESUMABLE_KEYS", "TrainConfig", "load_yaml_config"]
@@ -68,8 +68,14 @@ class TrainConfig:
         g_lr, d_lr: learning rates that replace the family's defaults (the
             optimizer kind and its other settings stay the family's).
         d_steps: discriminator updates per generator update.
-        mixed_precision: ``"float32"``, ``"mixed_float16"`` or ``"mixed_bfloat16"``.
-        jit_compile: compile the train step with XLA.
+        mixed_precision: ``"float32"``, ``"mixed_float16"``, ``"mixed_bfloat16"``
+            or ``"auto"`` (the hardware's fastest: bfloat16 on CPUs with
+            AVX-512 BF16/AMX, TPUs and Ampere+ GPUs, float16 on older GPUs,
+            see :func:`kerasgan.core.precision.auto_policy`); ``resolved()``
+            turns ``"auto"`` into the policy it picked.
+        jit_compile: compile the train step with XLA; ``None`` (default): the
+            model's measured rule (on CPU, XLA for dense nets only; see
+            :func:`kerasgan.core.compilation.choose_jit_compile`).
         data_dir: tensorflow_datasets data root.
         sample_every: write ``samples/epoch_XXX.png`` (and the same picture
             to TensorBoard, ``logs/samples``) every this many epochs (0 disables).
@@ -95,7 +101,7 @@ class TrainConfig:
     ema_momentum: Optional[float] = None
     d_steps: Optional[int] = None
     mixed_precision: str = "float32"
-    jit_compile: bool = True
+    jit_compile: Optional[bool] = None
     data_dir: Optional[str] = None
     sample_every: int = 1
     family_kwargs: Dict[str, Any] = dataclasses.field(default_factory=dict)
@@ -202,9 +208,9 @@ class TrainConfig:
                 )
         for key in _BOOL_FIELDS:
             value = getattr(self, key)
-            if not isinstance(value, bool):
+            if value is not None and not isinstance(value, bool):
                 raise ConfigError(
-                    f"config key {key!r} must be true or false, "
+                    f"config key {key!r} must be true, false or null (the default), "
                     f"got {value!r} ({type(value).__name__})."
                 )
         for key in _DICT_FIELDS:
@@ -217,10 +223,10 @@ class TrainConfig:
                     f"got {value!r} ({type(value).__name__})."
                 )
             setattr(self, key, dict(value))
-        if self.mixed_precision not in MIXED_PRECISION_POLICIES:
+        if self.mixed_precision not in MIXED_PRECISION_POLICIES + (AUTO,):
             raise ConfigError(
                 "config key 'mixed_precision' must be one of "
-                f"{', '.join(MIXED_PRECISION_POLICIES)}, "
+                f"{', '.join(MIXED_PRECISION_POLICIES + (AUTO,))}, "
                 f"got {self.mixed_precision!r}."
             )
         for reserved in ("seed", "d_steps", "latent_dim"):
@@ -260,6 +266,8 @@ class TrainConfig:
         # The recipe's family arguments sit under the config's own.
         family_kwargs = {**recipe.pop("family_kwargs", {}), **self.family_kwargs}
         changes = {key: value for key, value in recipe.items() if getattr(self, key) is None}
+        # "auto" becomes this machine's policy, so the run folder records what trained.
+        changes["mixed_precision"] = resolve_policy(self.mixed_precision)
         return self.replace(**changes, family_kwargs=family_kwargs)
 
     @classmethod

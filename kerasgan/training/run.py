@@ -277,7 +277,7 @@ def _train(config, data_spec, family_cls, out_dir, paths, state, verbose, callba
     if state is not None:
         model = load_model_file(model_path, error=ResumeError, compile=True)
         initial_epoch = int(state["epoch"])
-        if model.jit_compile != config.jit_compile:
+        if config.jit_compile is not None and model.jit_compile != config.jit_compile:
             model.jit_compile = config.jit_compile
             if getattr(model, "_gan_compile_config", None):
                 model._gan_compile_config["jit_compile"] = config.jit_compile

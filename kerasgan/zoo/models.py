@@ -295,6 +295,8 @@ def _family_arguments(model, recipe_kwargs):
                 defaults[key] = param.default
     if defaults.get("loss", "") is None:
         defaults["loss"] = getattr(type(model), "default_loss", None)
+    if "reuse_generated" in defaults:  # None means the family's default
+        defaults["reuse_generated"] = getattr(type(model), "default_reuse_generated", False)
     arguments = {}
     for key, default in defaults.items():
         if key in _NOT_FAMILY_ARGUMENTS or key not in config or key.endswith("_keys"):

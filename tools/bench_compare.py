@@ -225,7 +225,7 @@ def _row(workload, precision, contestant, steps, rounds):
         "framework": None, "batch_size": workload.batch_size, "steps": steps, "rounds": rounds,
         "jit_compile": None, "warmup_s": None, "seconds": [], "rates": [],
         "samples_per_s": None, "ratio_vs_torch": None, "ratio_range": None,
-        "step_mb": None, "memory": None, "error": None,
+        "step_mb": None, "memory": None, "defaults": None, "error": None,
     }
 
 
@@ -378,6 +378,8 @@ def run_workload(workload, precisions, args, with_torch, log=print):
         if row["error"] is not None:
             continue
         row["jit_compile"] = getattr(contestant, "jit_compile", None)
+        if hasattr(contestant, "defaults"):
+            row["defaults"] = contestant.defaults()
         row["rates"] = [row["steps"] * workload.batch_size / s for s in row["seconds"]]
         row["samples_per_s"] = statistics.median(row["rates"])
         if contestant.framework == "tf":
@@ -571,6 +573,7 @@ def main(argv=None):
     print(report.format_environment(env))
     print()
     print(report.format_training(rows))
+    print(report.format_defaults(rows))
     if generation:
         print()
         print(report.format_generation(generation))

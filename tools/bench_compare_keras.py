@@ -158,6 +158,18 @@ class KerasganFit:
         """The ``jit_compile`` the model runs with (after ``fit``: what Keras resolved)."""
         return self.model.jit_compile
 
+    def defaults(self):
+        """What the library chose, as text: XLA (and why, if the model says), step settings."""
+        model = self.model
+        text = f"jit_compile={model.jit_compile}"
+        reason = getattr(model, "jit_compile_reason", None)
+        if reason:
+            text += f" ({reason})"
+        for name in ("reuse_generated", "d_steps"):
+            if hasattr(model, name):
+                text += f", {name}={getattr(model, name)}"
+        return text
+
     def warmup(self, steps):
         """One untimed ``fit`` of ``steps`` steps (tracing, XLA compilation)."""
         self.model.fit(self.dataset, steps_per_epoch=steps, epochs=1, verbose=0)

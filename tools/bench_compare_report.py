@@ -104,6 +104,14 @@ def format_training(rows, markdown=False):
     return text_table(header, lines, markdown)
 
 
+def format_defaults(rows):
+    """One line per kerasgan row: what ``compile()`` chose (XLA and why, generator reuse...)."""
+    return "\n".join(
+        f"kerasgan defaults, {row['workload']}/{row['precision']}: {row['defaults']}"
+        for row in rows if row.get("defaults")
+    )
+
+
 def format_generation(rows, markdown=False):
     """The generation rows as a table: median latency, images/s, ratio to PyTorch."""
     header = ["way", "batch", "median ms", "img/s", "vs torch", "range"]

@@ -39,21 +39,25 @@ def supplied_latents_dataset(model, batch=16, steps=3, seed=0):
     return tf.data.Dataset.from_tensor_slices({"x": x, "latents": latents}).batch(batch)
 
 
-def test_compile_chooses_xla_for_dense_nets_and_not_for_convolutions_on_cpu():
+def test_compile_chooses_xla_for_small_nets_and_not_for_large_ones_on_cpu():
     model = tiny("wgan_gp")
     model.compile()
-    assert model.jit_compile is True and "dense" in model.jit_compile_reason
+    assert model.jit_compile is True and "small nets" in model.jit_compile_reason
     assert model.d_steps == 5
-    small, _ = kerasgan.families.get("cgan").build_tiny()  # 16 px convolutions
+    small, _ = kerasgan.families.get("cgan").build_tiny()  # 16 px convolutions, 4 filters
     small.compile()
-    assert small.jit_compile is True and "small convolutions" in small.jit_compile_reason
-    large = kerasgan.DCGAN(kerasgan.nets.dcgan_generator(latent_dim=4, image_size=32, base_filters=2),
-                           kerasgan.nets.dcgan_discriminator(image_size=32, base_filters=2))
+    assert small.jit_compile is True and "small nets" in small.jit_compile_reason
+    large = kerasgan.DCGAN(kerasgan.nets.dcgan_generator(latent_dim=4, image_size=64, base_filters=32),
+                           kerasgan.nets.dcgan_discriminator(image_size=64, base_filters=32))
     large.compile()
-    assert large.jit_compile is False and "large convolutions" in large.jit_compile_reason
+    assert large.jit_compile is False and "large nets" in large.jit_compile_reason
     large.compile(jit_compile=True)  # an explicit choice wins
     assert large.jit_compile is True
-    assert compilation.largest_feature_map([large.generator]) == 32 * 32
+    dense = keras.Sequential([keras.Input((5,)), keras.layers.Dense(3), keras.layers.Dense(2)])
+    assert compilation.multiply_adds_per_sample([dense]) == 5 * 3 + 3 * 2
+    conv = keras.Sequential([keras.Input((8, 8, 2)), keras.layers.Conv2D(4, 3, strides=2, padding="same"),
+                             keras.layers.Conv2DTranspose(1, 4, strides=2, padding="same")])
+    assert compilation.multiply_adds_per_sample([conv]) == 4 * 4 * (3 * 3 * 2 * 4) + 4 * 4 * (4 * 4 * 1 * 4)
     conv = small
     assert compilation.has_convolutions([conv.generator])
     assert not compilation.has_convolutions([model.generator, model.discriminator])

@@ -67,9 +67,11 @@ TRAINED = {
     "pix2pix-digits-edges": ("pix2pix", "digits-edges", ("pix2pix (Isola et al. 2017): digit -> "
                              "its edge map, trained on aligned pairs.")),
     "cyclegan-digits-rotated": ("cyclegan", "digits-rotated", ("CycleGAN (Zhu et al. 2017): "
-                                "upright <-> rotated digits from unpaired halves.")),
+                                "upright <-> rotated digits from unpaired halves."),
+                                {"jit_compile": True}),
     "stargan-digits-domains": ("stargan", "digits-domains", ("StarGAN (Choi et al. 2018): one "
-                               "generator for original / inverted / rotated digits.")),
+                               "generator for original / inverted / rotated digits."),
+                               {"jit_compile": True}),
 }
 
 #: Paper recipes without published weights (too big to train here): name ->

@@ -7,10 +7,11 @@ a fixed rule backed by measurements of every family on both paths
 - eager steps (``run_eagerly=True``) and multi-replica ``tf.distribute``
   strategies: no XLA (TensorFlow cannot compile them);
 - with a GPU or TPU: XLA, as Keras' own ``jit_compile="auto"`` does there;
-- on CPU only: XLA when the networks have no convolution (the 2-D MLPs)
-  or only small ones (feature maps up to 16 x 16, the digits nets), where
-  per-op overhead dominates and XLA's fusion removes it; not for larger
-  convolutions (32 px and up), where oneDNN's kernels beat XLA's CPU ones.
+- on CPU only: XLA for small nets (at most 16 M multiply-adds per sample
+  over the networks' forward pass: the 2-D MLPs, the 16 px digits nets and
+  pix2pix's), whose steps are dominated by per-op overhead that XLA's fusion
+  removes; not for larger ones (the 32 px DCGAN, StarGAN and CycleGAN),
+  where oneDNN's convolution kernels beat XLA's CPU code.
 
 The rule is deterministic (no timing at run time), so a recipe trains to the
 same weights on the same machine every time; ``jit_compile=True/False``
@@ -33,45 +34,58 @@ CONVOLUTION_LAYERS = (
 )
 
 
-#: Largest convolution output (height x width) for which XLA is chosen on CPU.
-XLA_MAX_FEATURE_MAP = 16 * 16
+#: Largest work per sample (multiply-adds of all networks' forward pass) for which XLA is
+#: chosen on CPU: between the 16 px image-to-image nets (pix2pix, 7.5 M, XLA 1.4x faster)
+#: and the 32 px DCGAN (34 M, XLA 0.8x) and 16 px StarGAN (39 M, XLA 0.7x).
+XLA_MAX_MULTIPLY_ADDS = 16_000_000
 
 
-def _convolutions(networks):
+def _weighted_layers(networks):
     for network in networks:
         for layer in network._flatten_layers(include_self=False):
             inner = getattr(layer, "layer", None)  # wrappers such as SpectralNormalization
-            names = {type(layer).__name__, type(inner).__name__ if inner is not None else ""}
-            if names & set(CONVOLUTION_LAYERS):
-                yield layer
+            if inner is not None and hasattr(inner, "kernel"):
+                yield layer, inner
+            elif hasattr(layer, "kernel") and not hasattr(layer, "layers"):
+                yield layer, layer
+
+
+def _product(values):
+    total = 1
+    for value in values:
+        total *= int(value)
+    return total
 
 
 def has_convolutions(networks):
     """True when any layer of ``networks`` (nested models and wrappers included) is a convolution."""
-    return next(_convolutions(networks), None) is not None
+    return any(type(inner).__name__ in CONVOLUTION_LAYERS for _, inner in _weighted_layers(networks))
 
 
-def largest_feature_map(networks):
-    """The largest spatial size (height x width, or length) of a convolution's output.
+def multiply_adds_per_sample(networks):
+    """Multiply-adds of one sample's forward pass through ``networks`` (dense and convolution layers).
+
+    A convolution costs its kernel's size times its output positions (input
+    positions for a transposed one); a dense layer its kernel's size per
+    input row.
 
     Returns:
-        An int, 0 without convolutions, ``None`` when a convolution's output
-        shape is not known (a subclassed network never called).
+        An int, or ``None`` when a layer's input or output shape is unknown
+        (a subclassed network that was never called).
     """
-    largest = 0
-    for layer in _convolutions(networks):
+    total = 0
+    for layer, inner in _weighted_layers(networks):
         try:
-            shape = tuple(layer.output.shape)
-        except (AttributeError, ValueError):
+            kernel = _product(inner.kernel.shape)
+            positions_of = layer.input if "Transpose" in type(inner).__name__ else layer.output
+            if type(inner).__name__ in CONVOLUTION_LAYERS:
+                positions = _product(positions_of.shape[1:-1])
+            else:
+                positions = _product(layer.input.shape[1:-1])
+        except (AttributeError, ValueError, TypeError):
             return None
-        spatial = shape[1:-1]
-        if any(d is None for d in spatial):
-            return None
-        area = 1
-        for d in spatial:
-            area *= int(d)
-        largest = max(largest, area)
-    return largest
+        total += kernel * positions
+    return total
 
 
 def choose_jit_compile(networks, run_eagerly=False):
@@ -91,15 +105,13 @@ def choose_jit_compile(networks, run_eagerly=False):
     found = backend.accelerators()
     if found:
         return True, f"XLA on {found[0]}"
-    area = largest_feature_map(networks)
-    if area is None:
-        return False, "convolutions of unknown size on CPU"
-    if area == 0:
-        return True, "dense nets on CPU: XLA fuses the small ops"
-    if area <= XLA_MAX_FEATURE_MAP:
-        return True, f"small convolutions on CPU (feature maps up to {area} pixels): XLA fuses them"
-    return False, (f"large convolutions on CPU (feature maps up to {area} pixels): oneDNN's "
-                   "kernels are faster than XLA's")
+    work = multiply_adds_per_sample(networks)
+    if work is None:
+        return False, "networks of unknown size on CPU"
+    millions = f"{work / 1e6:.1f} M multiply-adds per sample"
+    if work <= XLA_MAX_MULTIPLY_ADDS:
+        return True, f"small nets on CPU ({millions}): XLA fuses their many small ops"
+    return False, f"large nets on CPU ({millions}): oneDNN's kernels beat XLA's"
 
 
 def report(model_name, jit_compile, reason):

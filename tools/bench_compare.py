@@ -2,76 +2,41 @@
 
 Usage::
 
-    python tools/bench.py --compare                      # everything, ~10 min on 2 cores
-    python tools/bench_compare.py --workloads dcgan64 --precisions float32 --steps 5
-    python tools/bench.py --compare --json out.json --markdown
+    python tools/bench.py --compare          # all defaults: long on two cores, see below
+    python tools/bench.py --compare --steps dcgan64=3,dcgan64/bfloat16=1,wgan_gp=2,mlp2d=30 \
+        --rounds 3 --warmup 1 --markdown --json compare.json   # docs/performance.md's run
+    python tools/bench_compare.py --workloads mlp2d --contestants kerasgan,torch --steps 20
 
 PyTorch comes from the optional extra: ``pip install '.[bench]'``. Without it
 the TensorFlow columns still run and the ratios read ``n/a``.
+``docs/performance.md`` explains the method and the columns and holds the
+tables of a full run; in short:
 
-Contestants (per workload and precision, all in this one process)
------------------------------------------------------------------
-* ``kerasgan fit``: the family model (``kerasgan.DCGAN(G, D)``, ``WGANGP``,
-  ``GAN``), ``compile()`` with NO arguments (the library's defaults at the
-  time; the ``jit`` column says what it chose) and ``fit`` on a repeated
-  ``tf.data`` set of uniform [-1, 1] data (``tools/bench.py``'s
-  ``make_dataset``).
-* ``keras loop`` / ``keras loop+xla``: a hand-written ``tf.function`` step
-  with two ``GradientTape`` s (``tools/bench_compare_keras.py``), XLA off / on,
-  over the same ``tf.data`` set.
-* ``pytorch eager`` (float32) / ``pytorch autocast`` (bfloat16): the same
-  nets as ``nn.Module`` s (``tools/bench_compare_torch.py``; trainable
-  parameter counts are asserted equal) and the PyTorch reference loop.
-
-Precision ``bfloat16`` means ``keras.mixed_precision`` policy
-``mixed_bfloat16`` while the Keras nets are built (restored right after) and
-``torch.autocast("cpu", dtype=torch.bfloat16)`` around PyTorch's forward
-passes. Weights and optimizer state stay float32 everywhere.
-
-Workloads
----------
-* ``dcgan64``: ``nets.dcgan_generator(latent_dim=100, image_size=64,
-  channels=3, base_filters=64)`` and ``nets.dcgan_discriminator(64, 3)``
-  (batch norm), BCE with logits (non-saturating G loss), Adam(2e-4, 0.5),
-  batch 64.
-* ``wgan_gp``: DCGAN nets at 32x32x3 with 32 base filters (a 64-px
-  WGAN-GP step is ~8x a DCGAN step: too slow for two cores), the critic with
-  the family's ``discriminator_options`` (layer norm), 5 critic updates with
-  gradient penalty 10 per train step, Adam(1e-4, 0, 0.9) (the family's
-  defaults), batch 64.
-* ``mlp2d``: ``nets.mlp_generator`` / ``nets.mlp_discriminator`` (3 x 128
-  units) on 2-D points, ``kerasgan.GAN(loss="non_saturating")``, batch 256.
-
-Method
-------
-Every contestant of a workload is built, then warmed up untimed
-(``--warmup`` steps: tracing, XLA compilation, oneDNN primitive creation).
-Then ``--rounds`` rounds each run every contestant for N timed train steps
-(``--steps``, default per workload: dcgan64 20, wgan_gp 3, mlp2d 200) in
-serpentine order (A B C, C B A, ...), so slow drift of a shared machine hits
-all alike. kerasgan's window runs from the first batch's begin to the last
-batch's end inside one ``fit`` (a callback; the logs it reads wait for each
-step); the loops time N steps and read the last loss. ``img/s`` = N x batch /
-seconds, median over rounds (for wgan_gp: generator updates x batch, each
-with 5 critic updates; for mlp2d: points/s). ``vs torch`` = the contestant's
-rate over PyTorch's of the same precision IN THE SAME ROUND, median over
-rounds (``range``: min-max over rounds).
-
-Memory (``step MB``): TF columns: the peak of TensorFlow's CPU allocator
-(``tf.config.experimental.get_memory_info('CPU:0')``, reset before each
-timed window) minus the bytes in use at the reset, max over rounds: the
-transient memory of a train step (activations, gradients, temporaries), not
-the weights. XLA-compiled steps allocate their buffers through the same
-allocator as far as TF reports them; memory that bypasses it is not counted.
-PyTorch: one extra untimed step under ``torch.profiler`` with
-``profile_memory=True``, the peak of the running sum of its CPU allocator's
-allocation and free events (also transient memory only).
-
-Threads: TensorFlow's intra-op pool and ``torch.get_num_threads()`` are left
-at their defaults (both use every core) unless ``--threads`` sets both;
-the output prints them.
-
-Generation (``--no-generation`` skips it): see ``tools/bench_compare_generation.py``.
+* contestants (``--contestants``): ``kerasgan`` (the family model,
+  ``compile()`` with no arguments, ``fit``), ``loop`` / ``loop_xla`` (a
+  hand-written ``tf.function`` step with two tapes, XLA off / on:
+  ``tools/bench_compare_keras.py``), ``torch`` (the same nets and the
+  PyTorch reference loop, eager or bfloat16 autocast:
+  ``tools/bench_compare_torch.py``; trainable parameter counts are asserted
+  equal);
+* workloads (:data:`WORKLOADS`): ``dcgan64`` (DCGAN 64x64x3, batch 64),
+  ``wgan_gp`` (DCGAN nets at 32x32x3 with 32 base filters, layer-norm critic,
+  5 critic steps, penalty 10, batch 64; float32 only unless ``--precisions``
+  says otherwise) and ``mlp2d`` (3 x 128 MLPs on 2-D points, batch 256);
+* precisions: ``float32`` and ``bfloat16`` (Keras' ``mixed_bfloat16``
+  policy while the nets are built; ``torch.autocast("cpu", bfloat16)``);
+* method: build all, warm each up (``--warmup`` steps, untimed), then
+  ``--rounds`` serpentine rounds of N timed steps each (``--steps``: N, or
+  ``WORKLOAD[/PRECISION]=N`` pairs); ``img/s`` is the median over rounds and
+  ``vs torch`` the median over rounds of the rate over PyTorch's rate at the
+  same precision in the same round;
+* memory (``step MB``): TensorFlow's CPU allocator peak minus what was in use
+  before the timed window (the benchmark sets ``TF_CPU_ALLOCATOR_USE_BFC``
+  before importing TensorFlow, whose default CPU allocator keeps no
+  statistics); PyTorch: the allocation events of the last warm-up step under
+  ``torch.profiler``;
+* threads: both frameworks' defaults (every core) unless ``--threads``;
+* generation (``--no-generation`` skips it): ``tools/bench_compare_generation.py``.
 """
 
 from __future__ import annotations
@@ -461,10 +426,9 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="bench.py --compare",
         description="kerasgan's default fit vs a hand-written Keras loop vs PyTorch, same nets.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--workloads", default=",".join(WORKLOADS),
-                        help=f"comma-separated, from {', '.join(WORKLOADS)}")
+                        help=f"comma-separated, from {', '.join(WORKLOADS)} (default: all)")
     parser.add_argument("--precisions", default=None,
                         help=f"comma-separated, from {', '.join(PRECISIONS)}, for every workload "
                         "(default: " + "; ".join(f"{w.name} {','.join(w.precisions)}"
@@ -475,9 +439,9 @@ def parse_args(argv=None):
                         + ", ".join(f"{w.name}={w.steps}" for w in WORKLOADS.values()) + ")")
     parser.add_argument("--contestants", default=",".join(CONTESTANTS),
                         help="comma-separated kinds: kerasgan (fit), loop (Keras loop), loop_xla "
-                        "(Keras loop with XLA), torch (PyTorch, the ratios' baseline)")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating timed rounds")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed steps per contestant")
+                        "(Keras loop with XLA), torch (PyTorch, the ratios' baseline); default: all")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating timed rounds (default: 3)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed steps per contestant (default: 2)")
     parser.add_argument("--threads", type=int, default=None,
                         help="set TF's intra-op threads and torch.set_num_threads to this")
     parser.add_argument("--no-generation", dest="generation", action="store_false",

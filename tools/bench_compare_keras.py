@@ -73,7 +73,11 @@ class KerasLoop:
         self.d_opt.build(self.d.trainable_variables)
         self.latent_dim, self.d_steps, self.gp_weight = latent_dim, d_steps, gp_weight
         self.jit_compile = bool(jit_compile)
-        body = self._gan_step if algorithm == "gan" else self._wgan_gp_step
+        method = self._gan_step if algorithm == "gan" else self._wgan_gp_step
+
+        def body(real):  # one Python function per loop: TF's retracing warning counts per function
+            return method(real)
+
         self.step = tf.function(body, jit_compile=self.jit_compile)
         self.iterator = iter(dataset)
 

@@ -6,6 +6,8 @@ Usage::
     python tools/bench.py --families gan,wgan_gp --modes fp32,fp32_xla --steps 10
     python tools/bench.py --shape points --json out.json    # 2-D MLP nets
     python tools/bench.py --isolate                         # + clean per-mode RSS
+    python tools/bench.py --compare [options]               # vs a Keras loop and PyTorch
+                                                            # (tools/bench_compare.py)
 
 What is measured
 ----------------
@@ -601,6 +603,11 @@ def parse_args(argv=None):
     parser.add_argument("--probe-timeout", type=float, default=600.0, help=argparse.SUPPRESS)
     parser.add_argument("--_probe", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="run tools/bench_compare.py instead, with its own options (--compare --help)",
+    )
     args = parser.parse_args(argv)
     for name in (
         "steps", "repeats", "warmup_steps", "batch_size", "probe_steps", "num_classes"
@@ -611,7 +618,19 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
-    """Runs the benchmark; returns ``{"config": ..., "rows": [...]}``."""
+    """Runs the benchmark; returns ``{"config": ..., "rows": [...]}``.
+
+    With ``--compare`` anywhere in ``argv``, runs ``tools/bench_compare.py``
+    on the other arguments instead and returns its report.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--compare" in argv:
+        tools = os.path.dirname(os.path.abspath(__file__))
+        if tools not in sys.path:
+            sys.path.insert(0, tools)
+        import bench_compare
+
+        return bench_compare.main([a for a in argv if a != "--compare"])
     args = parse_args(argv)
 
     from kerasgan import families

@@ -1,0 +1,61 @@
+"""Smoke test of ``tools/bench.py --compare``: rows, rates and ratios, never timing values."""
+
+import importlib.util
+import json
+import os
+import statistics
+
+import keras
+import pytest
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_BENCH = os.path.join(_ROOT, "tools", "bench.py")
+
+
+def _load_bench():
+    spec = importlib.util.spec_from_file_location("kerasgan_tools_bench", _BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _compare(tmp_path, contestants):
+    out = tmp_path / "compare.json"
+    report = _load_bench().main([
+        "--compare", "--workloads", "mlp2d", "--precisions", "float32",
+        "--contestants", contestants, "--steps", "2", "--rounds", "2", "--warmup", "1",
+        "--no-generation", "--quiet", "--json", str(out),
+    ])
+    assert keras.mixed_precision.global_policy().name == "float32"
+    assert json.loads(out.read_text()) == json.loads(json.dumps(report))
+    return report["rows"]
+
+
+def test_compare_rows_rates_and_ratios_against_pytorch(tmp_path, capsys):
+    pytest.importorskip("torch")
+    rows = _compare(tmp_path, "kerasgan,torch")
+    assert [r["contestant"] for r in rows] == ["kerasgan fit", "pytorch eager"]
+    torch_row = rows[-1]
+    for row in rows:
+        assert row["error"] is None, row["error"]
+        assert len(row["rates"]) == 2 and all(rate > 0 for rate in row["rates"])
+        assert row["samples_per_s"] == statistics.median(row["rates"])
+        expected = statistics.median(
+            mine / theirs for mine, theirs in zip(row["rates"], torch_row["rates"])
+        )
+        assert row["ratio_vs_torch"] == pytest.approx(expected)
+    assert torch_row["ratio_vs_torch"] == 1.0
+    assert torch_row["step_mb"] is not None and torch_row["step_mb"] >= 0
+    assert rows[0]["jit_compile"] in (True, False)
+    table = capsys.readouterr().out
+    assert "vs torch" in table and "pytorch eager" in table
+
+
+def test_compare_without_torch_keeps_the_tf_columns():
+    rows = _load_bench().main([
+        "--compare", "--workloads", "mlp2d", "--precisions", "float32", "--no-torch",
+        "--contestants", "loop", "--steps", "2", "--rounds", "1", "--warmup", "1",
+        "--no-generation", "--quiet",
+    ])["rows"]
+    assert [r["contestant"] for r in rows] == ["keras loop"]
+    assert rows[0]["samples_per_s"] > 0 and rows[0]["ratio_vs_torch"] is None

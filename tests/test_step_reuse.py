@@ -24,10 +24,12 @@ def _one_step(model, real, latents):
     ]
 
 
-def test_dcgan_reuses_its_fakes_by_default_and_other_families_do_not():
-    assert _conv_pair(0).reuse_generated is True
+def test_fresh_latents_by_default_and_the_choice_is_saved():
+    assert _conv_pair(0).reuse_generated is False
     assert kerasgan.GAN.build_tiny()[0].reuse_generated is False
-    assert _conv_pair(0, reuse_generated=False).get_config()["reuse_generated"] is False
+    assert _conv_pair(0, reuse_generated=True).get_config()["reuse_generated"] is True
+    with pytest.raises(ValueError, match="reuse_generated must be True or False"):
+        _conv_pair(0, reuse_generated="yes")
 
 
 def test_reused_pass_gives_the_update_of_two_passes_on_the_same_latents():

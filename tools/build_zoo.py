@@ -47,7 +47,7 @@ TRAINED = {
                     "MLP autoencoder discriminator on the 8-Gaussian ring; this recipe collapses "
                     "to one mode (kerasgan/recipes/began.yaml).")),
     "dcgan-digits": ("dcgan", "digits", ("DCGAN (Radford et al. 2016) on the 16x16 scikit-learn "
-                     "digits."), {"family_kwargs": {"reuse_generated": False}}),
+                     "digits.")),
     "cgan-digits": ("cgan", "digits", ("Conditional GAN (Mirza & Osindero 2014): digits of a "
                     "requested class.")),
     "acgan-digits": ("acgan", "digits", ("Auxiliary-classifier GAN (Odena et al. 2017): digits "
@@ -56,8 +56,7 @@ TRAINED = {
                        "continuous codes learned without labels on the digits.")),
     "dcgan-mnist5k": ("dcgan", "mnist5k", ("DCGAN (Radford et al. 2016) on 4,500 real MNIST "
                       "digits (mnist5k, 28x28 padded to 32x32); 8 epochs (560 steps), what two "
-                      "shared CPU cores allowed."), {"epochs": 8, "jit_compile": True,
-                                                     "family_kwargs": {"reuse_generated": False}}),
+                      "shared CPU cores allowed."), {"epochs": 8, "jit_compile": True}),
     "cgan-mnist5k": ("cgan", "mnist5k", ("Conditional GAN (Mirza & Osindero 2014) on mnist5k: "
                      "MNIST digits of a requested class; 8 epochs (560 steps)."),
                      {"epochs": 8, "jit_compile": True}),

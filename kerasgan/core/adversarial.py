@@ -67,10 +67,10 @@ class AdversarialModel(FamilyContract, TrainingRandomness, habits.KerasFiles, ke
             pass of the last discriminator update (same latents, the
             discriminator updated in between) instead of drawing fresh
             latents and running the generator again: one generator forward
-            pass less per step. ``None``: the family's
-            ``default_reuse_generated`` (True for DCGAN, whose reference
-            implementation does this; False elsewhere, as in Goodfellow et
-            al.'s algorithm). See :mod:`kerasgan.core.step`.
+            pass less per step, as DCGAN's reference code does. ``None``:
+            the family's ``default_reuse_generated`` (False for every
+            built-in family: fresh latents, as in Goodfellow et al.'s
+            algorithm). See :mod:`kerasgan.core.step`.
         **kwargs: passed to ``keras.Model`` (e.g. ``name``).
     """
 

@@ -12,10 +12,10 @@ class DCGAN(GAN):
     The GAN objective with the paper's architecture and recipe: strided
     (transposed) convolutions, batch norm in both networks except the
     generator output and the discriminator input, ReLU in G, LeakyReLU(0.2)
-    in D, tanh output, Adam(2e-4, beta_1=0.5), non-saturating loss. As in
-    the authors' implementation, the generator update reuses the batch the
-    generator made for the discriminator update (``reuse_generated=True``,
-    one generator forward pass per step; ``False`` draws fresh latents).
+    in D, tanh output, Adam(2e-4, beta_1=0.5), non-saturating loss.
+    ``reuse_generated=True`` makes the generator update reuse the batch the
+    generator made for the discriminator update, as the authors' code does
+    (one generator forward pass per step; the default draws fresh latents).
     ``build_for_data`` gives DCGAN nets for images and the MLP nets for 2-D
     points (a DCGAN has no meaning there; the recipe still applies).
 
@@ -29,4 +29,3 @@ class DCGAN(GAN):
     """
 
     default_loss = "non_saturating"
-    default_reuse_generated = True

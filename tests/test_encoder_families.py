@@ -188,18 +188,6 @@ def test_exported_encode_signature_matches_model_encode(tmp_path):
         export_onnx(dcgan, str(tmp_path / "none.onnx"), encoder=True)
 
 
-def test_zoo_reconstruction_figures_judge_held_out_digits():
-    from kerasgan import metrics
-    from kerasgan.zoo.measure import _reconstruction_figures
-
-    model, _ = families.get("vaegan").build_tiny()
-    values, text = _reconstruction_figures(model, "digits", metrics.get_extractor("digits"),
-                                           (None, 16, 16, 1))
-    # An untrained model's reconstructions are grey noise: the judge keeps few classes.
-    assert 0.0 <= values["reconstruction_class_kept"] < 0.4
-    assert 0.1 < values["reconstruction_l1"] < 1.0 and "test split" in text
-
-
 # ------------------------------------------------------------------ learning
 
 
@@ -216,15 +204,18 @@ def held_out():
     return images, classes(images), classes
 
 
-def _trained(name, epochs, **kwargs):
+def _trained(name, epochs, learning_rate, batch_size=32, **kwargs):
+    """A family's default networks (shrunk by ``kwargs``) trained on digits, without XLA."""
     keras.utils.set_random_seed(0)
     model = families.get(name).build_for_data(data.spec("digits"), seed=0, **kwargs)
-    model.compile()
-    model.fit(data.load("digits", batch_size=64, seed=0), epochs=epochs, verbose=0)
+    model.compile(g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+                  d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5), jit_compile=False)
+    model.fit(data.load("digits", batch_size=batch_size, seed=0), epochs=epochs, verbose=0)
     return model
 
 
 def _kept(model, held_out, encoder_weights=None):
+    """Share of held-out digits whose reconstruction the judge puts in the digit's class."""
     images, labels, classes = held_out
     trained = model.encoder.get_weights()
     if encoder_weights is not None:
@@ -241,17 +232,9 @@ def _random_encoder_weights(name, **kwargs):
 
 def test_vaegan_reconstructions_keep_the_digit_class(held_out):
     small = dict(latent_dim=16, base_filters=16)
-    model = _trained("vaegan", epochs=4, **small)
+    model = _trained("vaegan", epochs=4, learning_rate=1e-3, **small)
     kept = _kept(model, held_out)
     floor = _kept(model, held_out, _random_encoder_weights("vaegan", **small))
-    # Measured: 0.xx kept after 4 epochs (88 steps); the random encoder through the same
-    # decoder keeps about one digit in ten (chance).
-    assert kept > 0.6 and kept > floor + 0.3, (kept, floor)
-
-
-def test_bigan_reconstructions_beat_a_random_encoder(held_out):
-    small = dict(latent_dim=16, base_filters=16)
-    model = _trained("bigan", epochs=4, **small)
-    kept = _kept(model, held_out)
-    floor = _kept(model, held_out, _random_encoder_weights("bigan", **small))
-    assert kept > floor + 0.1, (kept, floor)
+    # Measured: 90.6% kept after 4 epochs (176 steps; 21% after one); a random encoder through
+    # the trained decoder keeps about one digit in ten (chance).
+    assert kept > 0.7 and kept > floor + 0.5, (kept, floor)

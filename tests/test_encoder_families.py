@@ -30,6 +30,11 @@ def _values(variables):
     return [np.array(v.numpy()) for v in variables]
 
 
+def _moved(before, variables):
+    """Largest change of any of ``variables`` since ``before`` (their values then)."""
+    return max(float(np.abs(a - b).max()) for a, b in zip(before, _values(variables)))
+
+
 # ------------------------------------------------------------------ VAE-GAN
 
 
@@ -66,16 +71,15 @@ def test_vaegan_encoder_follows_only_its_own_loss():
 
 def test_vaegan_encoder_does_not_move_without_kl_and_feature_terms():
     model, spec = _compiled("vaegan", kl_weight=0.0, feature_weight=0.0)
-    encoder, decoder = _values(model.encoder.trainable_variables), _values(model.generator.trainable_variables)
+    encoder = _values(model.encoder.trainable_variables)
+    decoder = _values(model.generator.trainable_variables)
     model.fit(tiny_dataset(spec), epochs=1, verbose=0)
-    for old, new in zip(encoder, _values(model.encoder.trainable_variables)):
-        np.testing.assert_array_equal(old, new)
-    assert max(float(np.abs(a - b).max())
-               for a, b in zip(decoder, _values(model.generator.trainable_variables))) > 0
+    assert _moved(encoder, model.encoder.trainable_variables) == 0.0
+    assert _moved(decoder, model.generator.trainable_variables) > 0
     moving, _ = _compiled("vaegan")  # the same step with the paper's weights does move it
     before = _values(moving.encoder.trainable_variables)
     moving.fit(tiny_dataset(spec), epochs=1, verbose=0)
-    assert max(float(np.abs(a - b).max()) for a, b in zip(before, _values(moving.encoder.trainable_variables))) > 0
+    assert _moved(before, moving.encoder.trainable_variables) > 0
 
 
 def test_vaegan_discriminator_sees_real_against_reconstructions_and_prior_samples():
@@ -133,16 +137,15 @@ def test_bigan_terms_score_joint_pairs_with_swapped_labels():
 
 
 def test_bigan_step_trains_encoder_and_generator_together():
-    model, spec = _compiled("bigan")
-    encoder, decoder = _values(model.encoder.trainable_variables), _values(model.generator.trainable_variables)
+    model, _ = _compiled("bigan")
+    encoder = _values(model.encoder.trainable_variables)
+    decoder = _values(model.generator.trainable_variables)
     discriminator = _values(model.discriminator.weights)
     model.apply_update(model.g_optimizer, model.generator_variables(),
                        lambda: model.generator_terms(_batch(model)), "g_loss")
-    for before, network in ((encoder, model.encoder.trainable_variables),
-                            (decoder, model.generator.trainable_variables)):
-        assert max(float(np.abs(a - b).max()) for a, b in zip(before, _values(network))) > 0
-    for old, new in zip(discriminator, _values(model.discriminator.weights)):
-        np.testing.assert_array_equal(old, new)
+    assert _moved(encoder, model.encoder.trainable_variables) > 0
+    assert _moved(decoder, model.generator.trainable_variables) > 0
+    assert _moved(discriminator, model.discriminator.weights) == 0.0
 
 
 # --------------------------------------------------------- shared behaviour
@@ -238,3 +241,21 @@ def test_vaegan_reconstructions_keep_the_digit_class(held_out):
     # Measured: 90.6% kept after 4 epochs (176 steps; 21% after one); a random encoder through
     # the trained decoder keeps about one digit in ten (chance).
     assert kept > 0.7 and kept > floor + 0.5, (kept, floor)
+
+
+@pytest.mark.parametrize("entry, margin", [("bigan-digits", 0.3), ("vaegan-digits", 0.6)])
+def test_published_encoders_reconstruct_far_above_a_random_encoder(held_out, entry, margin):
+    """The zoo's weights, trained by tools/build_zoo.py on the default recipes, invert the generator.
+
+    BiGAN's encoder learns to invert the generator only through the joint discriminator,
+    after ~40 epochs (1,700 steps; see kerasgan/recipes/bigan.yaml): too long for a test run,
+    so its learning is judged on the published weights.
+    """
+    from kerasgan import zoo
+
+    model = zoo.load(entry)
+    keras.utils.set_random_seed(1)
+    untrained = type(model).build_for_data(data.spec("digits"), seed=1)  # the same recipe's nets
+    kept = _kept(model, held_out)
+    floor = _kept(model, held_out, untrained.encoder.get_weights())
+    assert kept > floor + margin, (kept, floor)

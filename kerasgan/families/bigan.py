@@ -24,9 +24,13 @@ class BiGAN(EncodingGAN):
     other, so ``G(E(x))`` reconstructs ``x`` although no reconstruction
     error is ever minimised.
 
-    Defaults: Adam(2e-4, beta_1=0.5) for both sides (as Donahue et al.'s
-    DCGAN-style nets), non-saturating loss, a DCGAN generator and conv
-    encoder and :func:`kerasgan.nets.joint_discriminator`.
+    Defaults: Adam(2e-4, beta_1=0.5) for both sides (DCGAN's settings, which
+    the papers' DCGAN-style nets also used), the non-saturating loss, a DCGAN
+    generator, a conv encoder and :func:`kerasgan.nets.joint_discriminator`
+    with dropout 0.2. The digits recipe (``kerasgan/recipes/bigan.yaml``)
+    trains longer, on batches of 32, and keeps a moving average of the
+    encoder and generator: without it their reconstructions swing with the
+    adversarial game.
 
     Args:
         generator: ``z -> image``.
@@ -37,7 +41,11 @@ class BiGAN(EncodingGAN):
 
     @classmethod
     def default_networks(cls, data_spec, latent_dim, base_filters):
-        """DCGAN generator, conv encoder and joint discriminator (half the generator's base filters)."""
+        """DCGAN generator, conv encoder and joint discriminator, all with ``base_filters``.
+
+        The discriminator's joint layer has ``12 * base_filters`` units and dropout 0.2
+        (the rate of ALI's discriminator).
+        """
         from kerasgan import nets
 
         size, _, channels = data_spec.shape
@@ -45,10 +53,10 @@ class BiGAN(EncodingGAN):
             nets.dcgan_generator(latent_dim=latent_dim, image_size=size, channels=channels,
                                  base_filters=base_filters),
             nets.conv_encoder(image_size=size, channels=channels, latent_dim=latent_dim,
-                              base_filters=max(base_filters // 2, 1)),
+                              base_filters=base_filters),
             nets.joint_discriminator(image_size=size, channels=channels, latent_dim=latent_dim,
-                                     base_filters=max(base_filters // 2, 1),
-                                     **cls.discriminator_options),
+                                     base_filters=base_filters, joint_units=(12 * base_filters,),
+                                     dropout=0.2),
         )
 
     def _pair_logits(self, batch, draw, training, discriminator_training):

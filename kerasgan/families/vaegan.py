@@ -78,7 +78,8 @@ class VAEGAN(EncodingGAN):
         if not (kl_weight >= 0 and feature_weight >= 0):
             raise ValueError(f"kl_weight and feature_weight must be >= 0, got {kl_weight!r} and "
                              f"{feature_weight!r}.")
-        self.gamma, self.kl_weight, self.feature_weight = float(gamma), float(kl_weight), float(feature_weight)
+        self.gamma, self.kl_weight = float(gamma), float(kl_weight)
+        self.feature_weight = float(feature_weight)
         super().__init__(generator, encoder, discriminator, latent_dim, **kwargs)
 
     @classmethod

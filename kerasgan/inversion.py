@@ -2,8 +2,10 @@
 
 Works with every family whose generator maps a latent vector alone to a
 sample (``model.sampling == "noise"`` and a one-input generator: gan, dcgan,
-wgan, wgan_gp, lsgan, sngan, infogan's full code vector, and plugins of that
-shape). Images are in the model's own range (the data pipeline's [-1, 1]).
+wgan, wgan_gp, lsgan, sngan, infogan's full code vector, vaegan and bigan,
+and plugins of that shape). Images are in the model's own range (the data
+pipeline's [-1, 1]). Families with an encoder (a ``model.encode`` method)
+start the search from its latents.
 
 The search is itself a small Keras model: the latents are its only weights,
 the generator is frozen, and ``fit`` runs Adam on a masked pixel distance

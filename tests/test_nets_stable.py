@@ -80,6 +80,17 @@ CASES = {
                               spectral_norm=True, continuous_log_std=True)),
     "mlp_ae": ("mlp_autoencoder", dict(input_dim=2, hidden_units=(8,), code_dim=4)),
     "conv_ae": ("conv_autoencoder", dict(image_size=16, channels=1, base_filters=4, code_dim=8)),
+    "conv_enc": ("conv_encoder", dict(image_size=16, channels=1, latent_dim=4, base_filters=4)),
+    "conv_enc_vae_layer": ("conv_encoder", dict(image_size=8, channels=3, latent_dim=3, base_filters=4,
+                                                norm="layer", variational=True)),
+    "joint_d": ("joint_discriminator", dict(image_size=16, channels=1, latent_dim=4, base_filters=4,
+                                            z_units=(8,), joint_units=(8,))),
+    "joint_d_batch_dropout": ("joint_discriminator",
+                              dict(image_size=8, channels=1, latent_dim=3, base_filters=4, norm="batch",
+                                   z_units=(8, 8), joint_units=(8, 8), dropout=0.2)),
+    "vaegan_d": ("vaegan_discriminator", dict(image_size=16, channels=1, base_filters=4)),
+    "vaegan_d_sn": ("vaegan_discriminator",
+                    dict(image_size=16, channels=3, base_filters=4, norm="none", spectral_norm=True)),
     "unet": ("unet_generator", dict(image_size=16, in_channels=1, out_channels=1, base_filters=4)),
     "unet_instance": ("unet_generator",
                       dict(image_size=32, in_channels=3, out_channels=2, base_filters=4, max_filters=8,
@@ -272,6 +283,27 @@ REFERENCE = {  # recorded from the builders before the nets/ split (python tests
     "conv_ae": {"structure": "cdd285b1bd6b4bf0", "outputs": {
         "embedding": [0.2016235, 0.1609688],
         "reconstruction": [64.56634, 0.1364508],
+    }},
+    "conv_enc": {"structure": "800fc071600d100b", "outputs": {
+        "output": [1.835069, -0.03054830],
+    }},
+    "conv_enc_vae_layer": {"structure": "5f6660363076a589", "outputs": {
+        "log_var": [0.4571451, 0.2324771],
+        "mean": [-2.070641, -0.8115560],
+    }},
+    "joint_d": {"structure": "9ee536d6c3e96595", "outputs": {
+        "output": [0.4537518, 0.1957793],
+    }},
+    "joint_d_batch_dropout": {"structure": "34dfe12340737ad4", "outputs": {
+        "output": [-0.5738551, -0.2151459],
+    }},
+    "vaegan_d": {"structure": "4498463a26403037", "outputs": {
+        "features": [25.99163, -0.3905742],
+        "logits": [2.133620, 0.8562071],
+    }},
+    "vaegan_d_sn": {"structure": "2f0bd1cb6279ee5a", "outputs": {
+        "features": [26.87825, 0.1389110],
+        "logits": [0.5045962, 0.6390263],
     }},
     "unet": {"structure": "461e1524edb391bc", "outputs": {
         "output": [-141.5193, -0.2414052],

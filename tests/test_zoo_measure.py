@@ -79,3 +79,25 @@ def test_captions_say_what_rows_are():
     pairs = SamplePicture("groups", [[np.zeros((2, 8, 8, 1))] * 2] * 2)
     text = gallery.caption(Translator(), pairs, preview={"a": 0, "b": 0})
     assert "top row a -> b" in text and "bottom row b -> a" in text
+
+
+class _Reconstructor:
+    """A stand-in encoder family whose ``reconstruct`` is ``fn(images)``."""
+
+    def __init__(self, fn):
+        self.reconstruct = fn
+
+
+def test_reconstruction_class_kept_tells_faithful_from_fixed_reconstructions():
+    extractor = metrics.get_extractor("digits")
+    shape = (None, 16, 16, 1)
+    faithful, text = measure._reconstruction_figures(_Reconstructor(lambda x: x), "digits",
+                                                     extractor, shape)
+    x, y = digits_images("test")
+    seven = x[y == 7][:1]
+    fixed, _ = measure._reconstruction_figures(
+        _Reconstructor(lambda images: np.repeat(seven, len(images), axis=0)), "digits", extractor,
+        shape)
+    assert faithful["reconstruction_class_kept"] == 1.0 and faithful["reconstruction_l1"] == 0.0
+    assert 0.05 < fixed["reconstruction_class_kept"] < 0.15 < fixed["reconstruction_l1"]
+    assert "held-out" in text

@@ -48,6 +48,12 @@ TRAINED = {
                     "to one mode (kerasgan/recipes/began.yaml).")),
     "dcgan-digits": ("dcgan", "digits", ("DCGAN (Radford et al. 2016) on the 16x16 scikit-learn "
                      "digits.")),
+    "vaegan-digits": ("vaegan", "digits", ("VAE-GAN (Larsen et al. 2016): encoder, decoder and "
+                      "discriminator on the 16x16 digits; reconstructions measured in the "
+                      "discriminator's features; encode(images) gives the latents.")),
+    "bigan-digits": ("bigan", "digits", ("BiGAN / ALI (Donahue et al. 2017; Dumoulin et al. "
+                     "2017): an encoder and a generator learned by a discriminator of (image, "
+                     "latent) pairs on the 16x16 digits.")),
     "cgan-digits": ("cgan", "digits", ("Conditional GAN (Mirza & Osindero 2014): digits of a "
                     "requested class.")),
     "acgan-digits": ("acgan", "digits", ("Auxiliary-classifier GAN (Odena et al. 2017): digits "

@@ -3,6 +3,7 @@
     kerasgan export savedmodel runs/digits/model.keras --base serving --name digits
     kerasgan export onnx runs/digits/model.keras -o digits.onnx
     kerasgan export onnx runs/cycle/model.keras -o ba.onnx --direction ba
+    kerasgan export onnx runs/vaegan/model.keras -o encoder.onnx --encoder
 
 ``register`` imports nothing heavy; TensorFlow loads inside the handlers.
 Each step of an export is reported on stderr as it starts.
@@ -54,6 +55,8 @@ def register(subparsers):
     onnx.add_argument("-o", "--output", required=True, metavar="OUT.onnx", help="the ONNX file to write")
     onnx.add_argument("--opset", type=_positive_int, default=17, help="ONNX opset (default 17)")
     onnx.add_argument("--direction", choices=("ab", "ba"), help="models with two generators: which one (default ab)")
+    onnx.add_argument("--encoder", action="store_true",
+                      help="models with an encoder: convert it (image in [0, 1] -> z) instead of the generator")
     add_plugin_argument(onnx)
     onnx.set_defaults(handler=_cmd_onnx)
 
@@ -107,7 +110,7 @@ def _cmd_onnx(args):
     from kerasgan.export.onnx_export import ONNX_STEPS, export_onnx
 
     result = export_onnx(
-        args.model, args.output, opset=args.opset, direction=args.direction,
+        args.model, args.output, opset=args.opset, direction=args.direction, encoder=args.encoder,
         progress=Steps("export onnx", ONNX_STEPS),
     )
     inputs = ", ".join(f"{k}: {d}{_format_shape(s)}" for k, (d, s) in result.inputs.items())

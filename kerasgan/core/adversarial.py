@@ -369,8 +369,16 @@ class AdversarialModel(FamilyContract, TrainingRandomness, habits.KerasFiles, ke
     def after_step(self, d_terms, g_terms):
         """Runs after the step's updates with their (replica-reduced) terms (e.g. BEGAN's k_t)."""
 
-    #: One gradient step on some variables only (see :func:`kerasgan.core.backend.gradient_step`).
-    apply_update = staticmethod(backend.gradient_step)
+    #: Networks that minimise a term of their own instead of their side's total, by
+    #: attribute name (VAE-GAN: ``{"encoder": "encoder_loss"}``); the key must be in
+    #: the side's terms dict.
+    own_losses: dict = {}
+
+    def apply_update(self, optimizer, variables, compute_terms, total_key):
+        """One gradient step on ``variables`` only (see :func:`kerasgan.core.backend.gradient_step`);
+        the networks in :attr:`own_losses` follow their own term."""
+        own = [(getattr(self, key).trainable_variables, term) for key, term in self.own_losses.items()]
+        return backend.gradient_step(optimizer, variables, compute_terms, total_key, own)
 
     def _track(self, terms):
         for name, tracker in self.trackers.items():

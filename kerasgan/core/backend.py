@@ -103,7 +103,7 @@ def stateless_uniform_int(shape, seed, maxval):
     return tf.random.stateless_uniform(shape, seed=seed, minval=0, maxval=maxval, dtype=tf.int32)
 
 
-def gradient_step(optimizer, variables, compute_terms, total_key):
+def gradient_step(optimizer, variables, compute_terms, total_key, own_losses=()):
     """One gradient step of ``optimizer`` on ``variables`` only.
 
     The tape watches just ``variables``, so the other networks' forward passes
@@ -114,15 +114,31 @@ def gradient_step(optimizer, variables, compute_terms, total_key):
         variables: the variables to train.
         compute_terms: zero-argument callable returning the terms dict.
         total_key: key of the scalar to minimise.
+        own_losses: ``((network_variables, key), ...)``: variables among
+            ``variables`` that follow the gradient of ``terms[key]`` instead of
+            the total (VAE-GAN's encoder); all gradients come from the one
+            forward pass and are applied together. Variables not among
+            ``variables`` are ignored.
 
     Returns:
         The terms dict.
     """
-    with tf.GradientTape(watch_accessed_variables=False) as tape:
+    watched = {id(v) for v in variables}
+    key_of = {id(v): key for group, key in own_losses for v in group if id(v) in watched}
+    with tf.GradientTape(watch_accessed_variables=False, persistent=bool(key_of)) as tape:
         tape.watch([getattr(v, "value", v) for v in variables])  # Keras -> tf.Variable
         terms = compute_terms()
-        scaled = optimizer.scale_loss(terms[total_key])
-    gradients = tape.gradient(scaled, variables)
+        scaled = {key: optimizer.scale_loss(terms[key])
+                  for key in {total_key, *key_of.values()}}
+    if not key_of:
+        gradients = tape.gradient(scaled[total_key], variables)
+    else:
+        gradients = [None] * len(variables)
+        for key, loss in scaled.items():
+            indices = [i for i, v in enumerate(variables) if key_of.get(id(v), total_key) == key]
+            for i, gradient in zip(indices, tape.gradient(loss, [variables[i] for i in indices])):
+                gradients[i] = gradient
+        del tape
     optimizer.apply_gradients(zip(gradients, variables))
     return terms
 

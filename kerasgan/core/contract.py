@@ -79,7 +79,8 @@ class FamilyContract:
         data_hint: the data sets to suggest when the data does not fit.
         sampling: ``"noise"`` (``generate(n, seed, **conditions)``) or
             ``"translation"`` (``translate(images, **conditions)``).
-        zoo_metrics: the quality metrics the zoo publishes, by data kind.
+        zoo_metrics: the quality metrics the zoo publishes, by data kind
+            (``"reconstruction"``: families with ``reconstruct(images)``).
         recipe_file: path of the family's YAML recipe when it lives beside a
             plugin module (``None``: ``kerasgan/recipes/NAME.yaml``, else the
             nearest registered base class's recipe).
@@ -244,6 +245,16 @@ class FamilyContract:
         ``translate_DIRECTION`` signatures.
         """
         return [(None, self.generator)]
+
+    def serving_encoder(self):
+        """The encoder export serves as an ``encode`` signature (images in [0, 1] -> ``z``).
+
+        Returns:
+            ``(network, output key or None)``: a network mapping images in
+            [-1, 1] to latents (or to a dict holding them under the key), or
+            ``None`` (the default) for a family without an encoder.
+        """
+        return None
 
     # ------------------------------------------------------------------ tests
 

@@ -108,9 +108,12 @@ class GeneratorInfo:
         latent_dim: size of ``z`` (noise kinds), else ``None``.
         num_classes: labels, categories or domains (``None`` when unconditional).
         sample_shape: shape of one output sample (``(H, W, C)`` or ``(2,)``).
-        input_shape: shape of one input image (translation kinds), else ``None``.
+        input_shape: shape of one input image (translation kinds, and the
+            ``encode`` signature of families with an encoder), else ``None``.
         output_key: ``"images"`` or ``"points"``.
         compute_dtype: the generator's compute dtype (float16 under mixed precision).
+        encoder: the family's encoder network (``model.serving_encoder()``), else ``None``.
+        encoder_output: the encoder's output that holds the latents (``None``: its only output).
     """
 
     model: object
@@ -124,6 +127,8 @@ class GeneratorInfo:
     input_shape: tuple | None
     output_key: str
     compute_dtype: str
+    encoder: object = None
+    encoder_output: str | None = None
 
     @property
     def is_image(self):
@@ -196,6 +201,9 @@ def describe_generator(model, direction=None):
         by_name = {t.name: t for t in network.inputs}
         image = by_name.get("image", network.inputs[0])
         input_shape = tuple(int(d) for d in image.shape[1:])
+    encoder, encoder_output = model.serving_encoder() or (None, None)
+    if encoder is not None:
+        input_shape = tuple(int(d) for d in encoder.inputs[0].shape[1:])
     return GeneratorInfo(
         model=model,
         family=family,
@@ -208,6 +216,8 @@ def describe_generator(model, direction=None):
         input_shape=input_shape,
         output_key="images" if len(sample_shape) == 3 else "points",
         compute_dtype=_compute_dtype(network),
+        encoder=encoder,
+        encoder_output=encoder_output,
     )
 
 

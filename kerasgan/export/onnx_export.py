@@ -4,6 +4,8 @@ The ONNX graph is the SavedModel's ``serving_default`` function without its
 run-time label checks: inputs ``z`` (+ ``label``) or ``image`` (+ ``label``),
 output ``images`` (in [0, 1]) or ``points``, dynamic batch axis, no random
 ops (draw latents on the client with :func:`kerasgan.export.latents_for_seeds`).
+With ``encoder=True`` it is the ``encode`` function of a family with an
+encoder instead: ``image`` (in [0, 1]) -> ``z``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from kerasgan.export.generators import (
 )
 from kerasgan.export.paths import check_file_name, write_error
 from kerasgan.export.savedmodel import example_inputs
-from kerasgan.export.signatures import core_endpoint
+from kerasgan.export.signatures import core_endpoint, encode_endpoint
 from kerasgan.files import make_readable
 
 __all__ = ["BATCH_DIMENSION", "ONNX_STEPS", "OnnxExport", "export_onnx", "name_batch_dimension", "supported_opsets"]
@@ -180,7 +182,8 @@ def _describe_session(items):
 
 
 def export_onnx(
-    model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, direction=None, progress=None
+    model, output_path, *, opset=17, batch_sizes=(1, 4), atol=1e-4, direction=None, encoder=False,
+    progress=None,
 ):
     """Exports a kerasgan generator to ONNX and checks it with onnxruntime.
 
@@ -198,6 +201,8 @@ def export_onnx(
         batch_sizes: batch sizes at which onnxruntime is compared with Keras.
         atol: the largest max-abs difference accepted.
         direction: CycleGAN only, ``"ab"`` (default) or ``"ba"``.
+        encoder: convert the family's encoder (``image`` -> ``z``, the
+            SavedModel's ``encode``) instead of the generator.
         progress: called with a short description as each of the
             :data:`ONNX_STEPS` steps starts (the CLI prints them).
 
@@ -205,8 +210,9 @@ def export_onnx(
         :class:`OnnxExport`.
 
     Raises:
-        ExportError: bad model / opset / folder, unconvertible ops, or a
-            parity difference above ``atol`` (no file is left then).
+        ExportError: bad model / opset / folder, ``encoder=True`` for a family
+            without an encoder, unconvertible ops, or a parity difference above
+            ``atol`` (no file is left then).
 
     Example:
         >>> result = export_onnx("runs/digits/model.keras", "digits.onnx")
@@ -231,8 +237,13 @@ def export_onnx(
     step(f"loading {model}" if isinstance(model, (str, os.PathLike)) else "reading the model")
     model, _ = load_model(model)
     info = describe_generator(model, direction=direction)
-    network = float32_network(info.network)
-    endpoint = core_endpoint(info, network, checks=False)
+    output_key = info.output_key
+    if not encoder:
+        endpoint = core_endpoint(info, float32_network(info.network), checks=False)
+    elif info.encoder is None:
+        raise ExportError(f"{info.family} has no encoder; export its generator (without --encoder).")
+    else:
+        endpoint, output_key = encode_endpoint(info, float32_network(info.encoder)), "z"
 
     try:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".onnx", dir=folder)
@@ -240,7 +251,7 @@ def export_onnx(
     except OSError as error:
         raise write_error(output_path, error, "-o folder") from error
     try:
-        step(f"converting the generator with tf2onnx (opset {int(opset)})")
+        step(f"converting the {'encoder' if encoder else 'generator'} with tf2onnx (opset {int(opset)})")
         convert_function(endpoint.fn, endpoint.specs, int(opset), tmp)
         step("checking onnxruntime against Keras at batch sizes "
              + ", ".join(str(int(b)) for b in batch_sizes))
@@ -251,8 +262,8 @@ def export_onnx(
         per_batch = {}
         for batch in batch_sizes:
             inputs = example_inputs(info, endpoint.specs, int(batch), seed=int(batch))
-            got = session.run([info.output_key], inputs)[0]
-            expected = np.asarray(endpoint.fn(*inputs.values())[info.output_key])
+            got = session.run([output_key], inputs)[0]
+            expected = np.asarray(endpoint.fn(*inputs.values())[output_key])
             per_batch[int(batch)] = (
                 float(np.abs(got - expected).max()) if got.shape == expected.shape else float("inf")
             )

@@ -37,7 +37,7 @@ from kerasgan.export.serving_files import (
     write_batching_parameters,
     write_warmup_requests,
 )
-from kerasgan.export.signatures import run_generator, serving_endpoints
+from kerasgan.export.signatures import run_encoder, run_generator, serving_endpoints
 from kerasgan.files import make_readable
 
 __all__ = [
@@ -208,6 +208,8 @@ def _expected(info, endpoint_name, inputs, others=None):
     """Outputs of the Keras generator itself for an endpoint's inputs (numpy, [0, 1] images)."""
     label = inputs.get("label")
     others = others or {}
+    if endpoint_name == "encode":
+        return np.asarray(run_encoder(info, info.encoder, inputs["image"]))
     if endpoint_name in others:
         info, main = others[endpoint_name], inputs["image"] * 2.0 - 1.0
     elif "image" in inputs:
@@ -238,7 +240,7 @@ def _validate(path, info, endpoints, others):
             expected = np.round(np.clip(expected, 0.0, 1.0) * 255.0) / 255.0
             allowed = tolerance + 1.0 / 255 + 1e-6  # a value near a rounding boundary may flip a level
         else:
-            key = info.output_key
+            key = "z" if endpoint.name == "encode" else info.output_key
             got = outputs[key].numpy()
             allowed = tolerance
             if "images_bytes" in outputs:
@@ -278,7 +280,8 @@ def export_savedmodel(
     ``docs/export.md``): noise families get ``serving_default(z)`` and
     ``generate(seed)`` (PNG bytes too), conditional ones add ``label`` or
     ``category``, translation families get ``serving_default(image)`` and
-    ``translate_bytes(image_bytes)`` (a second generator, CycleGAN's, adds ``translate_ba``). All
+    ``translate_bytes(image_bytes)`` (a second generator, CycleGAN's, adds ``translate_ba``);
+    families with an encoder add ``encode(image) -> z``. All
     are float32 on the wire with a dynamic batch dimension; images are in
     [0, 1]. Also written: ``assets.extra/tf_serving_warmup_requests`` and
     ``assets.extra/kerasgan_export.json`` in the version folder,
@@ -336,7 +339,8 @@ def export_savedmodel(
         )
     ]
     others = {f"translate_{other.direction}": other for other, _ in extras}
-    endpoints = serving_endpoints(info, network, extras)
+    encoder = None if info.encoder is None else float32_network(info.encoder)
+    endpoints = serving_endpoints(info, network, extras, encoder)
 
     # Folders made here (outermost last) are removed again if the export fails.
     created = []
@@ -354,7 +358,8 @@ def export_savedmodel(
         step("tracing the signatures and writing the SavedModel")
         archive = keras.export.ExportArchive()
         archive.track(network)
-        for _, extra_network in extras:
+        tracked = [extra_network for _, extra_network in extras]
+        for extra_network in tracked + ([encoder] if encoder is not None else []):
             archive.track(extra_network)
         for endpoint in endpoints:
             archive.add_endpoint(endpoint.name, endpoint.fn, input_signature=endpoint.specs)

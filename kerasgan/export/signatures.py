@@ -8,14 +8,17 @@ bytes in 0..255, while the Python ``model.generate`` / ``model.translate``
 and ``model(z)`` return the generator's raw [-1, 1]; ``points`` are raw
 coordinates in both. Names (inputs ``z``, ``label``, ``seed``,
 ``category``, ``image``, ``image_bytes``; outputs ``images``,
-``images_bytes``, ``points``) are part of the serving contract.
+``images_bytes``, ``points``, ``z``) are part of the serving contract.
+Families with an encoder (``model.serving_encoder()``) add
+``encode(image) -> z``.
 """
 
 from __future__ import annotations
 
 from kerasgan.export.generators import seed_latents_tf
 
-__all__ = ["Endpoint", "core_endpoint", "run_generator", "serving_endpoints"]
+__all__ = ["Endpoint", "core_endpoint", "encode_endpoint", "run_encoder", "run_generator",
+           "serving_endpoints"]
 
 
 class Endpoint:
@@ -53,6 +56,29 @@ def run_generator(info, network, main, label=None):
     else:
         out = network(main, training=False)
     return tf.cast(out, tf.float32)
+
+
+def run_encoder(info, network, image):
+    """The float32 latents of ``network`` (an encoder) for images in [0, 1]."""
+    import tensorflow as tf
+
+    out = network(image * 2.0 - 1.0, training=False)
+    if info.encoder_output is not None:
+        out = out[info.encoder_output]
+    return tf.cast(out, tf.float32)
+
+
+def encode_endpoint(info, encoder):
+    """``encode``: ``image`` in [0, 1] -> ``z``, the latents of the family's encoder.
+
+    Also the ONNX graph of ``export_onnx(..., encoder=True)``.
+    """
+    import tensorflow as tf
+
+    def encode(image):
+        return {"z": run_encoder(info, encoder, image)}
+
+    return Endpoint("encode", encode, [_spec((None, *info.input_shape), tf.float32, "image")])
 
 
 def _to_output(info, raw):
@@ -207,7 +233,7 @@ def _bytes_endpoint(info, network):
     return Endpoint("translate_bytes", translate_bytes, [bytes_spec])
 
 
-def serving_endpoints(info, network, extras=()):
+def serving_endpoints(info, network, extras=(), encoder=None):
     """All SavedModel endpoints of a generator, ``serving_default`` first.
 
     Args:
@@ -215,6 +241,8 @@ def serving_endpoints(info, network, extras=()):
         network: the (float32) generator network to run.
         extras: ``(info, network)`` of the family's further generators
             (CycleGAN's B->A), each exported as ``translate_DIRECTION``.
+        encoder: the (float32) encoder network of a family that has one:
+            adds ``encode(image) -> z`` (images in [0, 1]).
 
     Returns:
         list of :class:`Endpoint`.
@@ -227,4 +255,6 @@ def serving_endpoints(info, network, extras=()):
             endpoints.append(Endpoint(f"translate_{extra_info.direction}", other.fn, other.specs))
     else:
         endpoints.append(_generate_endpoint(info, network))
+    if encoder is not None:
+        endpoints.append(encode_endpoint(info, encoder))
     return endpoints

@@ -12,6 +12,7 @@ blocks), :mod:`~kerasgan.nets.labels` (label inputs and codes),
 one module per architecture, each with its plain, conditional and
 auxiliary-head variants: :mod:`~kerasgan.nets.mlp`,
 :mod:`~kerasgan.nets.dcgan_generators`, :mod:`~kerasgan.nets.dcgan_discriminators`,
+:mod:`~kerasgan.nets.encoders` (image encoders, BiGAN's joint discriminator),
 :mod:`~kerasgan.nets.translation` (U-Net, ResNet) and
 :mod:`~kerasgan.nets.patchgan`. Each builder registers itself with
 :func:`register_net`; :func:`build` builds one by name.
@@ -24,8 +25,10 @@ from kerasgan.nets.dcgan_discriminators import (
     conditional_dcgan_discriminator,
     dcgan_discriminator,
     infogan_discriminator,
+    vaegan_discriminator,
 )
 from kerasgan.nets.dcgan_generators import conditional_dcgan_generator, dcgan_generator
+from kerasgan.nets.encoders import conv_encoder, joint_discriminator
 from kerasgan.nets.mlp import (
     conditional_mlp_discriminator,
     conditional_mlp_generator,
@@ -39,6 +42,7 @@ from kerasgan.nets.translation import resnet_generator, unet_generator
 
 __all__ = [
     "conv_autoencoder",
+    "conv_encoder",
     "mlp_autoencoder",
     "NET_BUILDERS",
     "acgan_discriminator",
@@ -52,6 +56,7 @@ __all__ = [
     "dcgan_generator",
     "infogan_discriminator",
     "infogan_mlp_discriminator",
+    "joint_discriminator",
     "mlp_discriminator",
     "mlp_generator",
     "patchgan_discriminator",
@@ -59,4 +64,5 @@ __all__ = [
     "resnet_generator",
     "stargan_discriminator",
     "unet_generator",
+    "vaegan_discriminator",
 ]

@@ -8,7 +8,9 @@ The trunk (Radford et al., 2015, arXiv:1511.06434) is stride-2
 * :func:`conditional_dcgan_discriminator` -- a label as extra image channels
   (``"concat"``) or a projection term (``"projection"``, Miyato & Koyama, 2018);
 * :func:`acgan_discriminator` -- an auxiliary classifier head (ACGAN);
-* :func:`infogan_discriminator` -- InfoGAN's recognition network ``Q``.
+* :func:`infogan_discriminator` -- InfoGAN's recognition network ``Q``;
+* :func:`vaegan_discriminator` -- the logit and the trunk's features (VAE-GAN's
+  learned similarity ``Dis_l``).
 
 Heads are in :mod:`kerasgan.nets.heads`; every output is float32.
 """
@@ -37,17 +39,19 @@ __all__ = [
     "conditional_dcgan_discriminator",
     "acgan_discriminator",
     "infogan_discriminator",
+    "vaegan_discriminator",
 ]
 
 
 def _discriminator(image_size, channels, base_filters, norm, spectral_norm, name, *,
-                   condition=None, num_classes=0, embedding_dim=None, **heads):
+                   condition=None, num_classes=0, embedding_dim=None, features=False, **heads):
     """Validate the trunk's arguments and build ``image [, label] -> logit [+ heads]``.
 
     ``condition`` adds a ``"label"`` input: ``"concat"`` tiles its code over
     the image, ``"projection"`` makes the logit the projection term; ``None``
     = no label input. ``num_classes`` and the other ``heads`` go to
-    :func:`~kerasgan.nets.heads.discriminator_heads`.
+    :func:`~kerasgan.nets.heads.discriminator_heads`. ``features`` adds the
+    flattened trunk as a float32 ``"features"`` output.
     """
     n_down = check_image_size(image_size)
     check_channels(channels)
@@ -72,6 +76,9 @@ def _discriminator(image_size, channels, base_filters, norm, spectral_norm, name
     h = keras.layers.Flatten(name="flatten")(h)
     outputs = discriminator_heads(h, spectral_norm, label=projected, num_classes=num_classes,
                                   **heads)
+    if features:
+        outputs = outputs if isinstance(outputs, dict) else {"logits": outputs}
+        outputs["features"] = keras.layers.Activation("linear", dtype="float32", name="features")(h)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -274,3 +281,45 @@ def infogan_discriminator(
     return _discriminator(image_size, channels, base_filters, norm, spectral_norm, name,
                           num_categories=num_categories, num_continuous=num_continuous,
                           continuous_log_std=continuous_log_std, q_units=q_units)
+
+
+@register_net
+def vaegan_discriminator(
+    image_size: int = 32,
+    channels: int = 1,
+    base_filters: int = 64,
+    norm: str = "layer",
+    spectral_norm: bool = False,
+    name: str = "vaegan_discriminator",
+) -> keras.Model:
+    """Build a DCGAN discriminator that also returns its features ``image -> {logits, features}``.
+
+    The DCGAN trunk (conv stack down to 4x4, ``Flatten``) feeds the ``Dense(1)``
+    logit; the flattened last conv block is returned too, as the layer
+    ``Dis_l`` in which VAE-GAN measures reconstructions (Larsen et al., 2016,
+    arXiv:1512.09300).
+
+    Args:
+        image_size: Input side length; a power of two >= 8.
+        channels: Image channels (any int >= 1).
+        base_filters: Filters of the first conv block.
+        norm: ``"layer"`` (default: per-sample statistics, so a sample's
+            features do not depend on the rest of its batch), ``"batch"`` or ``"none"``.
+        spectral_norm: Spectrally normalise the convs and the logit.
+        name: Model name.
+
+    Returns:
+        A functional ``keras.Model`` with input ``"image"`` returning a dict of
+        float32 tensors: ``"logits"`` ``(N, 1)`` and ``"features"``
+        ``(N, 16 * base_filters * 2**(log2(image_size / 4) - 1))``.
+
+    Raises:
+        ValueError: on an invalid ``image_size``, ``channels``, ``norm`` or size.
+
+    Example:
+        >>> d = vaegan_discriminator(16, 1, base_filters=8)
+        >>> {k: tuple(v.shape) for k, v in d(np.zeros((2, 16, 16, 1), "float32")).items()}
+        {'features': (2, 256), 'logits': (2, 1)}
+    """
+    return _discriminator(image_size, channels, base_filters, norm, spectral_norm, name,
+                          features=True)

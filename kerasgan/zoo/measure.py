@@ -15,6 +15,9 @@ Protocols (all with seed 0, on the published weights loaded by
   ``zoo_metrics``, the fraction the judge classifies as the requested class);
   generators conditioned on unsupervised ``categories`` add how purely each
   category maps to one digit and how many digits the categories cover;
+  families that list ``reconstruction`` in their ``zoo_metrics`` (those with
+  an encoder and ``model.reconstruct``) add how often ``G(E(x))`` of a
+  held-out digit keeps its class, and the pixel error;
 - translation (``task_l1``): the mean absolute difference in [0, 1] pixel
   units between the translation of held-out (``test`` split) digits and the
   true translation the data set knows (:func:`kerasgan.data.ground_truth`:
@@ -103,9 +106,9 @@ def _class_figures(model, data, extractor, wanted):
     return values, text
 
 
-def _real_images(data_module, data, shape):
-    """The real ``train`` images (at the samples' size) and labels."""
-    batches = data_module.load(data, 1000, split="train", image_size=int(shape[1]),
+def _real_images(data_module, data, shape, split="train"):
+    """The real images of a split (at the samples' size) and labels."""
+    batches = data_module.load(data, 1000, split=split, image_size=int(shape[1]),
                                channels=int(shape[-1]), shuffle=False, with_labels=True,
                                drop_remainder=False)
     xs, ys = zip(*[(x.numpy(), y.numpy()) for x, y in batches])
@@ -136,6 +139,29 @@ def _category_figures(model, extractor):
     return values, text
 
 
+def _reconstruction_figures(model, data, extractor, shape):
+    """How much of a held-out digit survives the encoder and the generator.
+
+    ``reconstruction_class_kept``: share of the ``test`` digits whose
+    reconstruction ``G(E(x))`` the judge puts in the class it gives the digit;
+    ``reconstruction_l1``: mean ``|G(E(x)) - x|`` in [0, 1] pixel units.
+    """
+    from kerasgan import data as data_module
+
+    x, _ = _real_images(data_module, data, shape, split="test")
+    reconstructed = model.reconstruct(x)
+    _, original = extractor(x)
+    _, again = extractor(reconstructed)
+    values = {
+        "reconstruction_class_kept": float(np.mean(np.argmax(original, -1) == np.argmax(again, -1))),
+        "reconstruction_l1": _l1(reconstructed, x),
+    }
+    text = (f"reconstruction_class_kept = share of the {len(x)} held-out (test split) digits whose "
+            "reconstruction G(E(x)) the judge assigns the digit's own predicted class; "
+            "reconstruction_l1 = mean |G(E(x)) - x| in [0, 1] pixel units")
+    return values, text
+
+
 def _judged(model, data, wanted):
     """FID, KID, IS, precision / recall and class coverage with the data set's shipped judge."""
     from kerasgan import metrics
@@ -159,7 +185,7 @@ def _judged(model, data, wanted):
     }
     conditions = model.conditions()
     extractor = None
-    if "labels" in conditions or "categories" in conditions:
+    if "labels" in conditions or "categories" in conditions or "reconstruction" in wanted:
         extractor = metrics.get_extractor(judge.data)
     if "labels" in conditions:
         more, text = _class_figures(model, data, extractor, wanted)
@@ -169,6 +195,11 @@ def _judged(model, data, wanted):
         more, text = {}, ""
     values.update(more)
     if text:
+        protocol["metrics"] += "; " + text
+    if "reconstruction" in wanted:
+        shape = model.generator.outputs[0].shape
+        more, text = _reconstruction_figures(model, data, extractor, shape)
+        values.update(more)
         protocol["metrics"] += "; " + text
     return values, protocol
 

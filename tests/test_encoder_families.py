@@ -243,7 +243,7 @@ def test_vaegan_reconstructions_keep_the_digit_class(held_out):
     assert kept > 0.7 and kept > floor + 0.5, (kept, floor)
 
 
-@pytest.mark.parametrize("entry, margin", [("bigan-digits", 0.3), ("vaegan-digits", 0.6)])
+@pytest.mark.parametrize("entry, margin", [("bigan-digits", 0.5), ("vaegan-digits", 0.7)])
 def test_published_encoders_reconstruct_far_above_a_random_encoder(held_out, entry, margin):
     """The zoo's weights, trained by tools/build_zoo.py on the default recipes, invert the generator.
 

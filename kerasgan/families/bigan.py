@@ -26,8 +26,8 @@ class BiGAN(EncodingGAN):
 
     Defaults: Adam(2e-4, beta_1=0.5) for both sides (DCGAN's settings, which
     the papers' DCGAN-style nets also used), the non-saturating loss, a DCGAN
-    generator, a conv encoder and :func:`kerasgan.nets.joint_discriminator`
-    with dropout 0.2. The digits recipe (``kerasgan/recipes/bigan.yaml``)
+    generator, a conv encoder and :func:`kerasgan.nets.joint_discriminator`.
+    The digits recipe (``kerasgan/recipes/bigan.yaml``)
     trains longer, on batches of 32, and keeps a moving average of the
     encoder and generator: without it their reconstructions swing with the
     adversarial game.
@@ -43,8 +43,10 @@ class BiGAN(EncodingGAN):
     def default_networks(cls, data_spec, latent_dim, base_filters):
         """DCGAN generator, conv encoder and joint discriminator, all with ``base_filters``.
 
-        The discriminator's joint layer has ``12 * base_filters`` units and dropout 0.2
-        (the rate of ALI's discriminator).
+        The discriminator's joint layer has ``12 * base_filters`` units and no dropout: Keras'
+        dropout masks come from a random state that is not saved with the model, so a resumed
+        run would not continue the uninterrupted one (ALI used 0.2; on digits it did not help,
+        see ``kerasgan/recipes/bigan.yaml``).
         """
         from kerasgan import nets
 
@@ -55,8 +57,7 @@ class BiGAN(EncodingGAN):
             nets.conv_encoder(image_size=size, channels=channels, latent_dim=latent_dim,
                               base_filters=base_filters),
             nets.joint_discriminator(image_size=size, channels=channels, latent_dim=latent_dim,
-                                     base_filters=base_filters, joint_units=(12 * base_filters,),
-                                     dropout=0.2),
+                                     base_filters=base_filters, joint_units=(12 * base_filters,)),
         )
 
     def _pair_logits(self, batch, draw, training, discriminator_training):

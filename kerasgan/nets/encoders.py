@@ -128,7 +128,9 @@ def joint_discriminator(
         norm: ``"batch"``, ``"layer"`` or ``"none"`` in the conv blocks after the first.
         z_units: Widths of the latent branch's hidden layers.
         joint_units: Widths of the joint hidden layers.
-        dropout: Dropout rate after each joint hidden layer (ALI used 0.2).
+        dropout: Dropout rate after each joint hidden layer (ALI used 0.2). Keras draws
+            the masks from a random state that ``model.save`` does not keep, so training
+            resumed from a saved model does not repeat the uninterrupted run exactly.
         name: Model name.
 
     Returns:

@@ -26,6 +26,7 @@ import numpy as np
 from keras import ops
 
 from kerasgan.core import backend
+from kerasgan.core.encoding import checked_samples
 
 #: Random starting latents tried per image when the family has no encoder.
 DEFAULT_STARTS = 8
@@ -50,12 +51,7 @@ def _inputs_text(generator):
 
 
 def _as_batch(model, images, what="images"):
-    images = np.asarray(images, dtype="float32")
-    sample_shape = tuple(model.generator.outputs[0].shape[1:])
-    if images.shape[1:] != sample_shape:
-        raise ValueError(f"{what} have shape {images.shape[1:]} per sample but the generator "
-                         f"makes {sample_shape}; resize them to the model's data first.")
-    return images
+    return checked_samples(images, model.generator.outputs[0].shape[1:], "the generator makes", what)
 
 
 def _as_mask(mask, images):

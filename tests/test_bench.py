@@ -1,25 +1,17 @@
 """Smoke test of tools/bench.py: output structure only, never timing values."""
 
-import importlib.util
 import json
 import math
-import os
 
 import keras
 import pytest
+from tool_modules import load_tool  # tests/tool_modules.py
 
 from kerasgan import families
 from kerasgan.training import TrainConfig
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_BENCH = os.path.join(_ROOT, "tools", "bench.py")
-
-
 def _load_bench():
-    spec = importlib.util.spec_from_file_location("kerasgan_tools_bench", _BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("bench")
 
 
 def test_bench_main_writes_rows_for_each_mode(tmp_path, capsys):

@@ -1,22 +1,15 @@
 """Smoke test of ``tools/bench.py --compare``: rows, rates and ratios, never timing values."""
 
-import importlib.util
 import json
-import os
 import statistics
 
 import keras
 import pytest
-
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_BENCH = os.path.join(_ROOT, "tools", "bench.py")
+from tool_modules import load_tool  # tests/tool_modules.py
 
 
 def _load_bench():
-    spec = importlib.util.spec_from_file_location("kerasgan_tools_bench", _BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("bench")
 
 
 def _compare(tmp_path, contestants):

@@ -16,6 +16,23 @@ from kerasgan.core.conditioning import batched_numpy
 from kerasgan.core.gan import GAN
 
 
+
+def checked_samples(images, sample_shape, network_phrase, what="images"):
+    """``images`` as float32, or a ValueError when one sample's shape is not ``sample_shape``.
+
+    Args:
+        images: array-like ``(N, ...)``.
+        sample_shape: the shape of one sample the network works on.
+        network_phrase: how the message names it, e.g. ``"the encoder takes"``.
+        what: how the message names ``images``.
+    """
+    images = np.asarray(images, dtype="float32")
+    sample_shape = tuple(sample_shape)
+    if images.shape[1:] != sample_shape:
+        raise ValueError(f"{what} have shape {images.shape[1:]} per sample but {network_phrase} "
+                         f"{sample_shape}; resize them to the model's data first.")
+    return images
+
 class EncodingGAN(GAN):
     """A noise-to-image GAN with an encoder ``E(x) -> z`` trained on the generator side.
 
@@ -84,12 +101,7 @@ class EncodingGAN(GAN):
                              batch_size)
 
     def _checked_images(self, images):
-        images = np.asarray(images, dtype="float32")
-        shape = tuple(self.encoder.inputs[0].shape[1:])
-        if images.shape[1:] != shape:
-            raise ValueError(f"images have shape {images.shape[1:]} per sample but the encoder "
-                             f"takes {shape}; resize them to the model's data first.")
-        return images
+        return checked_samples(images, self.encoder.inputs[0].shape[1:], "the encoder takes")
 
     def serving_encoder(self):
         """The encoder export serves as the ``encode`` signature: ``(network, output key or None)``."""

@@ -164,6 +164,17 @@ def test_encode_and_reconstruct(name):
         model.encode(np.zeros((2, 8, 8, 1), "float32"))
 
 
+def test_reconstruction_picture_pairs_each_image_with_its_reconstruction():
+    model, _ = families.get("vaegan").build_tiny()
+    x = _batch(model, n=3)["real"]
+    picture = model.reconstruction_picture(x)
+    assert picture.layout == "groups"
+    np.testing.assert_array_equal(picture.samples[0], x)
+    np.testing.assert_allclose(picture.samples[1], model.reconstruct(x), atol=1e-6)
+    noise_family, _ = families.get("dcgan").build_tiny()
+    assert noise_family.reconstruction_picture(x) is None
+
+
 def test_inversion_starts_from_the_family_encoder():
     model, _ = families.get("bigan").build_tiny()
     x = _batch(model, n=4)["real"]

@@ -101,3 +101,22 @@ def test_reconstruction_class_kept_tells_faithful_from_fixed_reconstructions():
     assert faithful["reconstruction_class_kept"] == 1.0 and faithful["reconstruction_l1"] == 0.0
     assert 0.05 < fixed["reconstruction_class_kept"] < 0.15 < fixed["reconstruction_l1"]
     assert "held-out" in text
+
+
+def test_gallery_draws_reconstructions_only_for_families_with_an_encoder(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from PIL import Image
+
+    from kerasgan import families
+
+    monkeypatch.setattr(gallery, "reconstructions_path", lambda name: str(tmp_path / f"{name}.png"))
+    entry, config = {"family": "vaegan", "data": "digits"}, SimpleNamespace(data="digits")
+    encoder_family, _ = families.get("vaegan").build_tiny()
+    path = gallery._draw_reconstructions("e", entry, encoder_family, config)
+    with Image.open(path) as picture:
+        # two rows of 8 [image | reconstruction] pairs of 16 px tiles, under a caption band
+        assert picture.width > 16 * 16 and picture.height > 2 * 16
+    noise_family, _ = families.get("dcgan").build_tiny()
+    assert gallery._draw_reconstructions("n", entry, noise_family, config) is None
+    assert not (tmp_path / "n.png").exists()

@@ -220,6 +220,17 @@ class FamilyContract:
             return SamplePicture("scatter", self.generate(n or POINT_SAMPLES, seed=seed))
         return SamplePicture("grid", self.generate(n or IMAGE_SAMPLES, seed=seed))
 
+    def reconstruction_picture(self, images):
+        """An [image | reconstruction] picture of real ``images``, or ``None`` (the default).
+
+        Families with an encoder return :class:`SamplePicture` ``"groups"`` of
+        each image beside ``G(E(x))``; the zoo gallery draws it under the samples.
+
+        Args:
+            images: real images ``(n, H, W, C)`` in [-1, 1].
+        """
+        return None
+
     def picture_columns(self, preview, **conditions):
         """[input | output] columns of an image-to-image picture of ``preview["x"]``."""
         x = preview["x"]

@@ -13,8 +13,8 @@ import numpy as np
 from keras import ops
 
 from kerasgan.core.conditioning import batched_numpy
+from kerasgan.core.contract import SamplePicture
 from kerasgan.core.gan import GAN
-
 
 
 def checked_samples(images, sample_shape, network_phrase, what="images"):
@@ -32,6 +32,7 @@ def checked_samples(images, sample_shape, network_phrase, what="images"):
         raise ValueError(f"{what} have shape {images.shape[1:]} per sample but {network_phrase} "
                          f"{sample_shape}; resize them to the model's data first.")
     return images
+
 
 class EncodingGAN(GAN):
     """A noise-to-image GAN with an encoder ``E(x) -> z`` trained on the generator side.
@@ -99,6 +100,11 @@ class EncodingGAN(GAN):
         latents = self.encode(images, batch_size)
         return batched_numpy(lambda b: self.generator(b["z"], training=False), {"z": latents},
                              batch_size)
+
+    def reconstruction_picture(self, images):
+        """Each of ``images`` beside its reconstruction ``G(E(x))`` (a ``"groups"`` picture)."""
+        images = self._checked_images(images)
+        return SamplePicture("groups", [images, self.reconstruct(images)])
 
     def _checked_images(self, images):
         return checked_samples(images, self.encoder.inputs[0].shape[1:], "the encoder takes")

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["caption", "draw_entry", "gallery_path", "readme_text", "write_gallery"]
+import numpy as np
+
+__all__ = ["caption", "draw_entry", "gallery_path", "readme_text", "reconstructions_path",
+           "write_gallery"]
 
 SEED = 0
+#: Held-out images shown with their reconstructions by families with an encoder.
+RECONSTRUCTED_IMAGES = 16
 
 
 def gallery_path(name):
@@ -18,6 +23,13 @@ def gallery_path(name):
     from kerasgan.zoo.registry import zoo_dir
 
     return os.path.join(zoo_dir(), "gallery", f"{name}.png")
+
+
+def reconstructions_path(name):
+    """``kerasgan/zoo/gallery/NAME-reconstructions.png`` (entries whose family has an encoder)."""
+    from kerasgan.zoo.registry import zoo_dir
+
+    return os.path.join(zoo_dir(), "gallery", f"{name}-reconstructions.png")
 
 
 def draw_entry(name):
@@ -49,6 +61,32 @@ def draw_entry(name):
     draw_picture(picture, path, centers=mixture_centers(spec.name), nrow=nrow)
     _add_caption(path, [f"{name}  ({entry['family']} on {entry['data']})",
                         caption(model, picture, preview)])
+    os.chmod(path, 0o644)
+    _draw_reconstructions(name, entry, model, config)
+    return path
+
+
+def _draw_reconstructions(name, entry, model, config):
+    """Draws held-out test images beside ``G(E(x))`` when the family has an encoder.
+
+    Returns:
+        The PNG path, or ``None`` for a family without reconstructions.
+    """
+    from kerasgan import data as data_module
+    from kerasgan.training.pictures import draw_picture
+
+    if model.serving_encoder() is None:
+        return None
+    shape = model.generator.outputs[0].shape
+    batch = next(iter(data_module.load(
+        config.data, RECONSTRUCTED_IMAGES, split="test", image_size=int(shape[1]),
+        channels=int(shape[-1]), shuffle=False, drop_remainder=False)))
+    picture = model.reconstruction_picture(np.asarray(batch))
+    path = reconstructions_path(name)
+    draw_picture(picture, path, nrow=RECONSTRUCTED_IMAGES // 2)
+    _add_caption(path, [f"{name}  ({entry['family']} on {entry['data']}): reconstructions",
+                        ("each pair: a held-out image (test split) | G(E(x)), its encoding decoded "
+                         "by the generator")])
     os.chmod(path, 0o644)
     return path
 
@@ -165,6 +203,9 @@ def readme_text(entries):
             )
             continue
         lines += [f"![{entry['name']}](gallery/{entry['name']}.png)", ""]
+        if os.path.exists(reconstructions_path(entry["name"])):
+            lines += [f"![{entry['name']} reconstructions](gallery/{entry['name']}-reconstructions.png)",
+                      ""]
         metrics = entry["metrics"]
         if metrics != "none":
             lines += ["| metric | value |", "|---|---|"]

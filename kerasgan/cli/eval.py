@@ -1,4 +1,4 @@
-"""``kerasgan eval``: FID, KID, IS, precision/recall, mode coverage and Parzen of a saved model."""
+"""``kerasgan eval``: FID, KID, IS, precision/recall, mode coverage, Parzen, content kept of a saved model."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def _metrics_help():
 
     return (
         f"comma-separated, from {','.join(METRICS)} (default {','.join(DEFAULT_METRICS)}; "
-        "no 'is' for 2-D points)"
+        "no 'is' for 2-D points; content_kept, the default of image-to-image models, "
+        "translates the held-out images of --data and judges them)"
     )
 
 
@@ -63,7 +64,8 @@ def register(subparsers):
     )
     p.add_argument(
         "--num-samples", type=positive_int, default=None,
-        help="generated samples (default 10000 for images, 2500 for 2-D points)",
+        help="generated samples (default 10000 for images, 2500 for 2-D points); image-to-image "
+        "models: held-out images translated (default all)",
     )
     p.add_argument("--json", metavar="OUT.json", default=None, help="write the results and protocol here")
     p.add_argument("--seed", type=non_negative_int, default=0, help="latent seed (0)")
@@ -102,6 +104,13 @@ def _count_samples(model, num_samples):
     return bar
 
 
+class _NoProgress:
+    """The progress line of an image-to-image model: none (it translates one held-out split)."""
+
+    def close(self, failed=False):
+        """Nothing to close."""
+
+
 def _format_value(value):
     if isinstance(value, int):
         return str(value)
@@ -115,12 +124,17 @@ def _cmd_eval(args):
     from kerasgan.metrics.evaluation import evaluate, scalar_results
 
     model = load_model_argument(args.model)
-    bar = _count_samples(model, args.num_samples)
+    metrics = args.metrics
+    if getattr(model, "sampling", None) == "translation":  # measured on the data's truth, nothing is sampled
+        metrics = metrics or ("content_kept",)
+        bar = _NoProgress()
+    else:
+        bar = _count_samples(model, args.num_samples)
     try:
         results = evaluate(
             model,
             args.data,
-            args.metrics,
+            metrics,
             num_samples=args.num_samples,
             seed=args.seed,
             batch_size=args.batch_size,

@@ -132,7 +132,7 @@ def test_any_keras_model_can_be_the_extractor():
 
 
 def test_unknown_metric_lists_the_valid_ones():
-    with pytest.raises(metrics.UnknownMetricError, match="valid metrics: fid, kid, is, pr, modes, parzen"):
+    with pytest.raises(metrics.UnknownMetricError, match="valid metrics: fid, kid, is, pr, modes, parzen, content_kept"):
         metrics.evaluate(np.zeros((4, 2)), "ring8", ["fid", "bogus"])
 
 
@@ -278,7 +278,7 @@ def test_cli_eval_user_errors_are_one_line(saved_digits_model, tmp_path, capsys,
     assert main(["eval", str(saved_digits_model), "--data", "digits", "--metrics", "fid,sharpness"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "unknown metric 'sharpness'" in err
-    assert "valid metrics: fid, kid, is, pr, modes, parzen" in err
+    assert "valid metrics: fid, kid, is, pr, modes, parzen, content_kept" in err
     assert main(["eval", str(tmp_path / "missing.keras"), "--data", "digits"]) == 2
     assert "not found" in capsys.readouterr().err
     # Image data other than digits needs InceptionV3 weights: a clear one-line error without them.

@@ -40,12 +40,15 @@ def register(subparsers):
     """Registers ``kerasgan eval``."""
     p = subparsers.add_parser(
         "eval",
-        help="evaluate a saved model: FID, KID, IS, precision/recall, mode coverage, Parzen",
+        help="evaluate a saved model: FID, KID, IS, precision/recall, mode coverage, Parzen, content kept",
         description=(
             "Evaluate a saved .keras model against a data set, print a table and optionally "
             "write JSON (values and protocol). Digits are judged with the shipped digits "
             "classifier, 2-D point sets directly, other image sets with InceptionV3 (its "
             "ImageNet weights must be in ~/.keras/models or given with --inception-weights). "
+            "Image-to-image models (pix2pix, CycleGAN, StarGAN) are judged with content_kept on "
+            "the held-out images of a data set whose translation is known (digits-edges, "
+            "digits-inverse, digits-rotated, digits-thick, digits-domains). "
             "Protocol: docs/metrics.md."
         ),
     )

@@ -203,17 +203,22 @@ def readme_text(entries):
         "weights with `kerasgan.zoo.load(NAME)`. Samples below are drawn from the "
         "published weights with seed 0; the caption above each picture says what its "
         "rows and columns are. FID, precision and recall use the data set's shipped "
-        "digit classifier as feature extractor (10,000 samples against the train split)."),
+        "digit classifier as feature extractor (10,000 samples against the train split). "
+        "Content kept (image-to-image entries): the share of held-out translations that "
+        "the shipped digits classifier, after undoing the target domain's transform, puts "
+        "in the source digit's class; each entry's table also gives the untranslated "
+        "input's figure (identity_content_kept) and the true translation's "
+        "(truth_content_kept)."),
         "",
-        "| entry | family | data | weights | FID | precision | recall | recipe |",
-        "|---|---|---|---|---|---|---|---|",
+        "| entry | family | data | weights | FID | precision | recall | content kept | recipe |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for entry in entries:
         weights = entry["weights"]
         shipped = "none" if weights == "none" else f"{weights['size'] / 1e6:.2f} MB"
         values = entry["metrics"]["values"] if entry["metrics"] != "none" else {}
         scores = " | ".join(_format(values[k]) if k in values else "-"
-                            for k in ("fid", "precision", "recall"))
+                            for k in ("fid", "precision", "recall", "content_kept"))
         lines.append(
             f"| [{entry['name']}](#{entry['name']}) | {entry['family']} | "
             f"{entry['data']} | {shipped} | {scores} | {_recipe(entry)} |"

@@ -142,24 +142,3 @@ def test_labelled_rows_picture(tmp_path):
         plotting.save_labelled_rows([("a", np.zeros((3, 8, 8, 1))), ("b", np.zeros((2, 8, 8, 1)))],
                                     tmp_path / "bad.png")
 
-
-def test_cli_eval_of_a_translator_reports_content_kept(tmp_path, capsys):
-    import json
-
-    from kerasgan.cli import main
-
-    out = tmp_path / "eval.json"
-    argv = ["eval", "pix2pix-digits-edges", "--data", "digits-edges", "--metrics", "content_kept",
-            "--num-samples", "60", "--json", str(out)]
-    assert main(argv) == 0
-    printed = capsys.readouterr().out
-    assert "(60 samples" in printed
-    for name in ("content_kept", "identity_content_kept", "truth_content_kept", "task_l1"):
-        assert f"  {name} " in printed
-    written = json.loads(out.read_text())
-    assert 0.0 <= written["content_kept"] <= written["truth_content_kept"] + 0.1
-    assert written["protocol"]["content_kept"]["num_samples"] == 60
-    # Without --metrics a translator gets content_kept; data without labels is a one-line error.
-    assert main(["eval", "pix2pix-digits-edges", "--data", "digits", "--num-samples", "8"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "'digits' has no known ground truth" in err

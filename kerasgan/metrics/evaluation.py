@@ -367,7 +367,10 @@ def evaluate(
         ``mode_kl``, ``mean_confidence`` (images) or ``high_quality``
         (points), ``mode_counts``; ``parzen_ll``, ``parzen_se``,
         ``parzen_sigma``; ``num_samples``; and ``protocol`` (a dict: sample
-        count, seed, extractor, reference split ...).
+        count, seed, extractor, reference split ...). An image-to-image
+        model with ``content_kept`` gives the figures of
+        :mod:`kerasgan.metrics.translation` (``content_kept``, ``task_l1``
+        ... per direction or target domain) on the data's held-out truth.
 
     Raises:
         UnknownMetricError: unknown metric name.

@@ -70,10 +70,6 @@ class TranslationCase:
     target_label: str = "target"
 
 
-def _unchanged(x):
-    return np.asarray(x, dtype=np.float32)
-
-
 def translation_cases(model, truth) -> List[TranslationCase]:
     """The translations of ``model`` that ``truth`` can check (see the module docstring).
 
@@ -84,6 +80,8 @@ def translation_cases(model, truth) -> List[TranslationCase]:
     Raises:
         ValueError: a multi-domain truth for a model that takes no ``domains``.
     """
+    from kerasgan.data.transforms import unchanged
+
     conditions = model.conditions()
     undo = truth.undo
     if getattr(truth, "targets", None) is not None:
@@ -103,7 +101,7 @@ def translation_cases(model, truth) -> List[TranslationCase]:
         return [
             TranslationCase("ab", "a -> b", truth.source, {"direction": "ab"}, truth.target, undo,
                             input_label="input a", target_label="true b"),
-            TranslationCase("ba", "b -> a", truth.target, {"direction": "ba"}, truth.source, _unchanged,
+            TranslationCase("ba", "b -> a", truth.target, {"direction": "ba"}, truth.source, unchanged,
                             input_label="input b", target_label="true a"),
         ]
     return [TranslationCase("", "output", truth.source, {}, truth.target, undo)]

@@ -4,6 +4,8 @@
   nearest-neighbour so that 16x16 digits stay visible.
 - :func:`save_image_groups`: groups of images side by side (``[input | output]``
   of image-to-image models), several groups a row.
+- :func:`save_labelled_rows`: rows of images named on the left (input /
+  output per direction or domain / target of image-to-image models).
 - :func:`save_scatter`: 2-D points rasterised onto a canvas with axes, ticks and
   (optionally) the true mode centres, for the ``ring8`` / ``grid25`` benchmarks.
 
@@ -33,6 +35,7 @@ __all__ = [
     "group_layout",
     "save_image_grid",
     "save_image_groups",
+    "save_labelled_rows",
     "save_scatter",
     "nice_ticks",
 ]
@@ -226,6 +229,53 @@ def save_image_groups(columns, path, groups_per_row=None, scale=None):
             tile = column[i].repeat(s, axis=0).repeat(s, axis=1)
             canvas[y : y + tile.shape[0], x : x + tile.shape[1]] = tile
     _save_png(Image.fromarray(canvas, "RGB"), path)
+    return os.fspath(path)
+
+
+def save_labelled_rows(rows, path, scale=None):
+    """Writes rows of images, each named by a label on its left (e.g. input / output / target).
+
+    Args:
+        rows: sequence of ``(label, images)`` with images ``(N, H, W, C)`` in
+            ``[-1, 1]`` (the same N, H, W in every row), or ``None`` for a gap
+            that separates blocks of rows.
+        path: output ``.png`` path (written atomically).
+        scale: integer nearest-neighbour upscaling (default: tiles of at least
+            :data:`MIN_TILE_PIXELS` pixels).
+
+    Returns:
+        The path written.
+    """
+    named = [(str(label), _to_uint8_images(images)) for label, images in (r for r in rows if r is not None)]
+    if not named:
+        raise ValueError("save_labelled_rows needs at least one (label, images) row.")
+    n, h, w, _ = named[0][1].shape
+    for label, images in named:
+        if images.shape[:3] != (n, h, w):
+            raise ValueError(f"Row {label!r} needs {n} images of {h}x{w}; got shape {images.shape[:3]}.")
+    s = scale or max(1, int(math.ceil(MIN_TILE_PIXELS / max(h, w))))
+    font = ImageFont.load_default()
+    probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    label_width = max(int(probe.textlength(label, font=font)) for label, _ in named) + 12
+    pad, tile_h, tile_w = GRID_PADDING, h * s, w * s
+    tops, y, gap = [], pad, 0
+    for row in rows:
+        if row is None:  # a gap only between two rows
+            gap = GROUP_GAP if tops else 0
+            continue
+        y += gap
+        tops.append(y)
+        y, gap = y + tile_h + pad, 0
+    width = label_width + n * tile_w + (n + 1) * pad
+    canvas = Image.new("RGB", (width, y), _BACKGROUND)
+    draw = ImageDraw.Draw(canvas)
+    for top, (label, images) in zip(tops, named):
+        draw.rectangle([label_width, top - pad, width - 1, top + tile_h + pad - 1], fill=_GRID_BACKGROUND)
+        draw.text((6, top + tile_h // 2 - 6), label, fill=(0, 0, 0), font=font)
+        for i, image in enumerate(images):
+            tile = Image.fromarray(image.repeat(s, axis=0).repeat(s, axis=1), "RGB")
+            canvas.paste(tile, (label_width + pad + i * (tile_w + pad), top))
+    _save_png(canvas, path)
     return os.fspath(path)
 
 

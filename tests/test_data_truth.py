@@ -104,3 +104,21 @@ def test_batches_unchanged(name, batch_size, kwargs, expected):
 
     backend.clear_global_seed()
     assert _fingerprint(data.load(name, batch_size, **kwargs)) == expected
+
+
+@pytest.mark.parametrize("name", ["digits-inverse", "digits-rotated", "digits-domains"])
+def test_truths_declare_labels_and_an_exact_undo(name, test_digits):
+    _, labels = digits.digits_images("test", 16, 1)
+    truth = data.ground_truth(name)
+    np.testing.assert_array_equal(truth.labels, labels)
+    assert truth.label_set == "digits" and truth.undo_description
+    targets = truth.targets if isinstance(truth, data.DomainTruth) else {1: truth.target}
+    undo = truth.undo if isinstance(truth, data.DomainTruth) else {1: truth.undo}
+    for domain, target in targets.items():
+        np.testing.assert_array_equal(undo[domain](target), test_digits)
+
+
+@pytest.mark.parametrize("name", ["digits-thick", "digits-edges"])
+def test_appearance_truths_need_no_undo(name):
+    truth = data.ground_truth(name)
+    assert truth.undo is transforms.unchanged and truth.undo_description.startswith("none")

@@ -74,6 +74,9 @@ TRAINED = {
     "cyclegan-digits-rotated": ("cyclegan", "digits-rotated", ("CycleGAN (Zhu et al. 2017): "
                                 "upright <-> rotated digits from unpaired halves."),
                                 {"jit_compile": True}),
+    "cyclegan-digits-thick": ("cyclegan", "digits-thick", ("CycleGAN (Zhu et al. 2017): thin <-> "
+                              "thick strokes (an appearance change) from unpaired halves of the "
+                              "digits."), {"jit_compile": True}),
     "stargan-digits-domains": ("stargan", "digits-domains", ("StarGAN (Choi et al. 2018): one "
                                "generator for original / inverted / rotated digits."),
                                {"jit_compile": True}),

@@ -1,4 +1,4 @@
-"""``kerasgan eval``: FID, KID, IS, precision/recall, mode coverage and Parzen of a saved model."""
+"""``kerasgan eval``: FID, KID, IS, precision/recall, mode coverage, Parzen, content kept of a saved model."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def _metrics_help():
 
     return (
         f"comma-separated, from {','.join(METRICS)} (default {','.join(DEFAULT_METRICS)}; "
-        "no 'is' for 2-D points)"
+        "no 'is' for 2-D points; content_kept, the default of image-to-image models, "
+        "translates the held-out images of --data and judges them)"
     )
 
 
@@ -39,12 +40,15 @@ def register(subparsers):
     """Registers ``kerasgan eval``."""
     p = subparsers.add_parser(
         "eval",
-        help="evaluate a saved model: FID, KID, IS, precision/recall, mode coverage, Parzen",
+        help="evaluate a saved model: FID, KID, IS, precision/recall, mode coverage, Parzen, content kept",
         description=(
             "Evaluate a saved .keras model against a data set, print a table and optionally "
             "write JSON (values and protocol). Digits are judged with the shipped digits "
             "classifier, 2-D point sets directly, other image sets with InceptionV3 (its "
             "ImageNet weights must be in ~/.keras/models or given with --inception-weights). "
+            "Image-to-image models (pix2pix, CycleGAN, StarGAN) are judged with content_kept on "
+            "the held-out images of a data set whose translation is known (digits-edges, "
+            "digits-inverse, digits-rotated, digits-thick, digits-domains). "
             "Protocol: docs/metrics.md."
         ),
     )
@@ -63,7 +67,8 @@ def register(subparsers):
     )
     p.add_argument(
         "--num-samples", type=positive_int, default=None,
-        help="generated samples (default 10000 for images, 2500 for 2-D points)",
+        help="generated samples (default 10000 for images, 2500 for 2-D points); image-to-image "
+        "models: held-out images translated (default all)",
     )
     p.add_argument("--json", metavar="OUT.json", default=None, help="write the results and protocol here")
     p.add_argument("--seed", type=non_negative_int, default=0, help="latent seed (0)")
@@ -102,6 +107,13 @@ def _count_samples(model, num_samples):
     return bar
 
 
+class _NoProgress:
+    """The progress line of an image-to-image model: none (it translates one held-out split)."""
+
+    def close(self, failed=False):
+        """Nothing to close."""
+
+
 def _format_value(value):
     if isinstance(value, int):
         return str(value)
@@ -115,12 +127,17 @@ def _cmd_eval(args):
     from kerasgan.metrics.evaluation import evaluate, scalar_results
 
     model = load_model_argument(args.model)
-    bar = _count_samples(model, args.num_samples)
+    metrics = args.metrics
+    if getattr(model, "sampling", None) == "translation":  # measured on the data's truth, nothing is sampled
+        metrics = metrics or ("content_kept",)
+        bar = _NoProgress()
+    else:
+        bar = _count_samples(model, args.num_samples)
     try:
         results = evaluate(
             model,
             args.data,
-            args.metrics,
+            metrics,
             num_samples=args.num_samples,
             seed=args.seed,
             batch_size=args.batch_size,

@@ -14,7 +14,7 @@ from kerasgan.cli.args import add_plugin_argument
 __all__ = ["register"]
 
 #: Metrics shown by ``kerasgan zoo list``, in this order, when an entry has them.
-_SUMMARY_KEYS = ("modes", "high_quality", "fid", "is", "class_accuracy", "task_l1")
+_SUMMARY_KEYS = ("modes", "high_quality", "fid", "is", "class_accuracy", "task_l1", "content_kept")
 
 
 def _summary(entry):

@@ -19,7 +19,7 @@ class ImageTranslationModel(AdversarialModel):
     #: Attribute name of the generator ``call`` and ``translate`` run.
     translator_key = "generator"
     sampling = "translation"
-    zoo_metrics = {"paired": ("task_l1",), "unpaired": ("task_l1",), "image": ("task_l1",)}
+    zoo_metrics = {kind: ("task_l1", "content_kept") for kind in ("paired", "unpaired", "image")}
 
     @property
     def serving_kind(self):

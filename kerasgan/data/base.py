@@ -7,7 +7,7 @@ source modules and the registry agree on one definition.
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, Literal, Optional, Tuple
+from typing import Callable, Dict, Literal, Optional, Tuple
 
 import numpy as np
 
@@ -115,22 +115,38 @@ class DataSpec:
 class TranslationTruth:
     """The true translation of a synthetic two-sided set (see :func:`kerasgan.data.ground_truth`).
 
+    The optional fields let a classifier judge whether a translation keeps
+    its content (:mod:`kerasgan.metrics.translation`): the class of each
+    source, the labelled set whose shipped classifier reads those classes,
+    and how to bring a target-domain image back to the source domain.
+
     Attributes:
         source: float32 ``(N, H, W, C)`` images in [-1, 1].
         target: float32 ``(N, H, W, C)``: the true translation of each
             source (for an unpaired set the a->b truth; b->a maps ``target``
             back to ``source``).
         description: One line saying what the truth is.
+        labels: int ``(N,)`` class of each source, or ``None`` (no labels).
+        label_set: the labelled data set whose classes ``labels`` are (its
+            shipped classifier judges the content), e.g. ``"digits"``.
+        undo: maps target-domain images back to the source domain before
+            they are classified (:func:`kerasgan.data.transforms.unchanged`
+            when nothing needs undoing); ``None`` when no inverse is known.
+        undo_description: One line saying what ``undo`` does.
 
     Example:
         >>> t = TranslationTruth(np.zeros((1, 8, 8, 1)), np.zeros((1, 8, 8, 1)), "identity")
-        >>> t.target.shape
-        (1, 8, 8, 1)
+        >>> t.target.shape, t.labels is None
+        ((1, 8, 8, 1), True)
     """
 
     source: np.ndarray
     target: np.ndarray
     description: str
+    labels: Optional[np.ndarray] = None
+    label_set: Optional[str] = None
+    undo: Optional[Callable] = None
+    undo_description: str = ""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -143,6 +159,13 @@ class DomainTruth:
             each source in that domain, for every domain but the original.
         domain_names: Domain names by index.
         description: One line saying what the truth is.
+        labels: int ``(N,)`` class of each source, or ``None``.
+        label_set: the labelled data set whose classes ``labels`` are.
+        undo: Domain index -> function that brings an image of that domain
+            back to the original domain (every domain, the original's
+            included); ``None`` when the inverses are not known.
+        undo_description: One line saying what ``undo`` does.
+        source_domain: the domain index of ``source`` (0).
 
     Example:
         >>> x = np.zeros((1, 8, 8, 1))
@@ -154,6 +177,11 @@ class DomainTruth:
     targets: Dict[int, np.ndarray]
     domain_names: Tuple[str, ...]
     description: str
+    labels: Optional[np.ndarray] = None
+    label_set: Optional[str] = None
+    undo: Optional[Dict[int, Callable]] = None
+    undo_description: str = ""
+    source_domain: int = 0
 
 
 class DataError(ValueError):

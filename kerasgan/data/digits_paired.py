@@ -40,6 +40,12 @@ _TRUTH = {
     ),
     "digits-inverse": "target: the negative of each source digit (transforms.invert)",
 }
+#: How a translation is brought back to a plain digit before the digits judge reads it.
+_UNDO = {
+    "digits-edges": (transforms.unchanged, "none: an edge map has no inverse, so it is classified "
+                     "as drawn (the true edge maps' figure is the ceiling)"),
+    "digits-inverse": (transforms.invert, "inverted back (transforms.invert)"),
+}
 
 
 def digits_pair_spec(name: str, image_size=None, channels=None) -> DataSpec:
@@ -107,14 +113,18 @@ def digits_pair_truth(name: str, split: str = "test") -> TranslationTruth:
 
     Returns:
         :class:`kerasgan.data.TranslationTruth` of 16x16x1 images (the pairs
-        of :func:`digits_pair_arrays`).
+        of :func:`digits_pair_arrays`) with the digit class of each source
+        and the undo of the target transform.
 
     Example:
         >>> digits_pair_truth("digits-edges").source.shape
         (360, 16, 16, 1)
     """
     source, target = digits_pair_arrays(name, split)
-    return TranslationTruth(source, target, _TRUTH[name])
+    _, labels = digits.digits_images(split, digits.DIGITS_DEFAULT_SIZE, 1)
+    undo, undo_description = _UNDO[name]
+    return TranslationTruth(source, target, _TRUTH[name], labels=labels, label_set="digits",
+                            undo=undo, undo_description=undo_description)
 
 
 def load_digits_pairs(

@@ -46,6 +46,12 @@ _TRUTH = {
     ),
 }
 
+#: How a domain-B image is brought back to a plain digit before the digits judge reads it.
+_UNDO = {
+    "digits-rotated": (lambda x: transforms.rotate90(x, -1), "rotated back (transforms.rotate90, k=-1)"),
+    "digits-thick": (transforms.unchanged, "none: a thick digit is still the digit"),
+}
+
 
 def thicken_size(image_size: int) -> int:
     """Dilation window of ``digits-thick``: ``max(2, image_size // 8)`` (2 at 16 px).
@@ -140,7 +146,8 @@ def digits_unpaired_truth(name: str, split: str = "test") -> TranslationTruth:
         split: ``"test"`` (default), ``"train"`` or ``"all"``.
 
     Returns:
-        :class:`kerasgan.data.TranslationTruth` of 16x16x1 images.
+        :class:`kerasgan.data.TranslationTruth` of 16x16x1 images with the
+        digit class of each source and the undo of the B transform.
 
     Example:
         >>> t = digits_unpaired_truth("digits-rotated")
@@ -148,8 +155,10 @@ def digits_unpaired_truth(name: str, split: str = "test") -> TranslationTruth:
         True
     """
     digits_unpaired_spec(name)
-    x, _ = digits.digits_images(split, digits.DIGITS_DEFAULT_SIZE, 1)
-    return TranslationTruth(x, _transform(name, x), _TRUTH[name])
+    x, labels = digits.digits_images(split, digits.DIGITS_DEFAULT_SIZE, 1)
+    undo, undo_description = _UNDO[name]
+    return TranslationTruth(x, _transform(name, x), _TRUTH[name], labels=labels, label_set="digits",
+                            undo=undo, undo_description=undo_description)
 
 
 def load_digits_unpaired(

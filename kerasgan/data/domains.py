@@ -33,6 +33,7 @@ __all__ = [
     "DIGITS_DOMAINS",
     "DOMAINS",
     "DOMAIN_TRANSFORMS",
+    "DOMAIN_UNDO",
     "domains_spec",
     "domains_arrays",
     "domains_truth",
@@ -51,6 +52,12 @@ DOMAIN_TRANSFORMS = (
     lambda x: transforms.rotate90(x, 1),
 )
 _DOMAIN_TRANSFORMS = DOMAIN_TRANSFORMS  # the former private name, still imported by callers
+#: The inverse of each domain's transform (back to the original digit), by domain index.
+DOMAIN_UNDO = (
+    transforms.unchanged,
+    transforms.invert,
+    lambda x: transforms.rotate90(x, -1),
+)
 
 
 def domains_spec(image_size=None, channels=None) -> DataSpec:
@@ -105,17 +112,21 @@ def domains_truth(name: str = DIGITS_DOMAINS, split: str = "test") -> DomainTrut
     Returns:
         :class:`kerasgan.data.DomainTruth`: ``source`` the 16x16x1 original
         digits, ``targets[d]`` their image in domain ``d`` (1, 2) made by
-        :data:`DOMAIN_TRANSFORMS`, ``domain_names`` :data:`DOMAINS`.
+        :data:`DOMAIN_TRANSFORMS`, ``domain_names`` :data:`DOMAINS`, the
+        digit class of each source and :data:`DOMAIN_UNDO`.
 
     Example:
         >>> t = domains_truth()
         >>> sorted(t.targets), t.domain_names[2]
         ([1, 2], 'rotated90')
     """
-    x, _ = digits.digits_images(split, digits.DIGITS_DEFAULT_SIZE, 1)
+    x, labels = digits.digits_images(split, digits.DIGITS_DEFAULT_SIZE, 1)
     targets = {d: DOMAIN_TRANSFORMS[d](x) for d in range(1, len(DOMAINS))}
     return DomainTruth(
-        x, targets, DOMAINS, "targets[d]: each original digit in domain d (1: its negative, 2: rotated 90 degrees)"
+        x, targets, DOMAINS, "targets[d]: each original digit in domain d (1: its negative, 2: rotated 90 degrees)",
+        labels=labels, label_set="digits", undo=dict(enumerate(DOMAIN_UNDO)),
+        undo_description="original: none; inverted: inverted back (transforms.invert); rotated90: "
+                         "rotated back (transforms.rotate90, k=-1)",
     )
 
 

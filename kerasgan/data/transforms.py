@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "unchanged",
     "invert",
     "rotate90",
     "grey_dilation",
@@ -43,6 +44,25 @@ def _check_window(size, fname: str) -> int:
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
         raise ValueError(f"{fname}: size must be an int >= 1, got {size!r}")
     return int(size)
+
+
+def unchanged(x) -> np.ndarray:
+    """The identity transform: a float32 copy of ``x``.
+
+    Declares that an image needs no undoing (e.g. thicker strokes are still
+    the same digit), as opposed to ``None``: no inverse is known.
+
+    Args:
+        x: Image ``(H, W, C)`` or batch ``(N, H, W, C)``.
+
+    Returns:
+        float32 array equal to ``x``.
+
+    Example:
+        >>> float(unchanged(np.full((2, 2, 1), 0.5))[1, 1, 0])
+        0.5
+    """
+    return _as_image(x, "unchanged").copy()
 
 
 def invert(x) -> np.ndarray:

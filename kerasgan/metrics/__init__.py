@@ -10,7 +10,9 @@ Metrics: FID (:func:`fid`), KID (:func:`kid`), Inception Score
 (:func:`inception_score`), improved precision/recall
 (:func:`precision_recall`), class-histogram and 2-D mode coverage
 (:func:`class_mode_coverage`, :func:`mode_coverage`), Parzen-window
-log-likelihood (:func:`parzen_log_likelihood`). All stream their samples in
+log-likelihood (:func:`parzen_log_likelihood`), and for image-to-image
+models the share of translations that keep their content next to pixel L1
+(``content_kept``, :mod:`kerasgan.metrics.translation`). All stream their samples in
 batches and keep float64 statistics; real-data statistics can be cached to
 ``.npz`` (:func:`reference_statistics`). Feature extractors: InceptionV3
 (:func:`inception_v3`), the shipped digits CNN (:func:`digits_extractor`), or

@@ -10,7 +10,9 @@ A metric is a small class (:class:`Metric`). It declares
   metrics into a :class:`FeatureStats`), ``"logits"`` (the extractor's
   classifier outputs) or ``"samples"`` (the raw samples);
 * whether it compares against real-data feature statistics
-  (:attr:`Metric.needs_reference`).
+  (:attr:`Metric.needs_reference`);
+* or that it reads an image-to-image model itself instead of samples
+  (:attr:`Metric.reads_translator`, :meth:`Metric.measure_translator`).
 
 :class:`kerasgan.metrics.Evaluator` draws the samples once, feeds every
 metric's :meth:`Metric.update`, and asks each for its values with
@@ -88,6 +90,8 @@ class Metric:
         needs_reference: compares against real-data feature statistics.
         keeps_features: needs the generated feature vectors themselves, not
             only their mean and covariance.
+        reads_translator: measures an image-to-image model on the data's
+            ground truth (:meth:`measure_translator`) rather than samples.
 
     Args:
         **options: values for the keys of :attr:`options` (others are ignored,
@@ -100,6 +104,7 @@ class Metric:
     kinds: ClassVar[Tuple[str, ...]] = KINDS
     needs_reference: ClassVar[bool] = False
     keeps_features: ClassVar[bool] = False
+    reads_translator: ClassVar[bool] = False
 
     def __init__(self, **options):
         self.settings: Dict[str, Any] = {
@@ -143,6 +148,16 @@ class Metric:
             ``(values, protocol)``: result entries (e.g. ``{"kid": ...,
             "kid_std": ...}``) and the settings recorded under
             ``protocol[name]`` (``None``: nothing to record).
+        """
+        raise NotImplementedError
+
+    def measure_translator(
+        self, model, context: EvalContext
+    ) -> Tuple[Dict[str, Any], Optional[Dict[str, Any]]]:
+        """The values of a :attr:`reads_translator` metric for an image-to-image ``model``.
+
+        Returns:
+            ``(values, protocol)`` as :meth:`compute`.
         """
         raise NotImplementedError
 

@@ -184,6 +184,8 @@ class Evaluator:
         """Evaluates ``samples`` (a model, data set or array); see :func:`evaluate`."""
         seed = self.seed if seed is None else int(seed)
         num_samples = self.num_samples if num_samples is None else int(num_samples)
+        if self._reads_translator(samples):
+            return self._translator_results(samples, num_samples, seed)
         generated = is_generator_model(samples)
         if generated:
             shape = sample_shape(samples)
@@ -210,6 +212,48 @@ class Evaluator:
             data_dir=self.data_dir,
         )
         return self._run(prepend(first, batches), context)
+
+    def _reads_translator(self, samples) -> bool:
+        """Whether the metrics measure ``samples`` as an image-to-image model (checked)."""
+        readers = [m.name for m in self.metric_objects if m.reads_translator]
+        translator = getattr(samples, "sampling", None) == "translation"
+        if not readers:
+            if translator:
+                raise ValueError(
+                    f"{type(samples).__name__} translates images rather than sampling them: "
+                    "evaluate it with metrics=['content_kept']"
+                )
+            return False
+        others = [m.name for m in self.metric_objects if not m.reads_translator]
+        if others:
+            raise ValueError(
+                f"{', '.join(readers)} measure an image-to-image model and {', '.join(others)} "
+                "samples: evaluate them separately"
+            )
+        if not translator:
+            raise ValueError(
+                f"{', '.join(readers)} measure an image-to-image model (with translate()); "
+                f"got {type(samples).__name__}"
+            )
+        return True
+
+    def _translator_results(self, model, num_samples, seed) -> Dict[str, object]:
+        """Runs the translator metrics on ``model`` (see :meth:`Metric.measure_translator`)."""
+        context = EvalContext(
+            kind="image", shape=(), seed=seed, generated=False, num_samples=num_samples, data_name=self.data_name,
+            batch_size=self.batch_size, data_dir=self.data_dir,
+        )
+        results: Dict[str, object] = {}
+        protocol: Dict[str, object] = {"metrics": list(self.metrics), "data": self.data_name, "kind": "translation"}
+        for metric in self.metric_objects:
+            values, settings = metric.measure_translator(model, context)
+            results.update(values)
+            protocol[metric.name] = settings
+        protocol["num_samples"] = max(settings["num_samples"] for settings in
+                                      (protocol[m.name] for m in self.metric_objects))
+        results["num_samples"] = protocol["num_samples"]
+        results["protocol"] = protocol
+        return results
 
     def _check_kind(self, kind, shape):
         points_data = point_mixture(self.data_name) is not None
@@ -323,7 +367,10 @@ def evaluate(
         ``mode_kl``, ``mean_confidence`` (images) or ``high_quality``
         (points), ``mode_counts``; ``parzen_ll``, ``parzen_se``,
         ``parzen_sigma``; ``num_samples``; and ``protocol`` (a dict: sample
-        count, seed, extractor, reference split ...).
+        count, seed, extractor, reference split ...). An image-to-image
+        model with ``content_kept`` gives the figures of
+        :mod:`kerasgan.metrics.translation` (``content_kept``, ``task_l1``
+        ... per direction or target domain) on the data's held-out truth.
 
     Raises:
         UnknownMetricError: unknown metric name.

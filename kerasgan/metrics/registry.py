@@ -10,6 +10,7 @@ from typing import Dict, Tuple, Type
 
 from kerasgan.metrics.base import Metric
 from kerasgan.metrics.classifier_metrics import InceptionScore, Modes
+from kerasgan.metrics.content_kept import ContentKept
 from kerasgan.metrics.feature_metrics import (
     FrechetInceptionDistance,
     KernelInceptionDistance,
@@ -35,6 +36,7 @@ METRIC_CLASSES: Tuple[Type[Metric], ...] = (
     PrecisionRecall,
     Modes,
     ParzenLogLikelihood,
+    ContentKept,
 )
 _BY_NAME: Dict[str, Type[Metric]] = {cls.name: cls for cls in METRIC_CLASSES}
 _ALIASES: Dict[str, str] = {alias: cls.name for cls in METRIC_CLASSES for alias in cls.aliases}

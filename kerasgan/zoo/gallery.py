@@ -11,9 +11,11 @@ import os
 import numpy as np
 
 __all__ = ["caption", "draw_entry", "gallery_path", "readme_text", "reconstructions_path",
-           "write_gallery"]
+           "translation_rows", "write_gallery"]
 
 SEED = 0
+#: Columns of a translation picture when the data has no labels.
+PICTURE_COLUMNS = 8
 #: Held-out images shown with their reconstructions by families with an encoder.
 RECONSTRUCTED_IMAGES = 16
 
@@ -36,10 +38,12 @@ def draw_entry(name):
     """Draws entry ``name``'s samples from its published weights into its gallery PNG.
 
     2-D points: a scatter with the true modes; images: a grid (one row per
-    class or category); image-to-image: [input | output ...] groups of the
-    preview batch a training run draws (:func:`kerasgan.training.preview_batch`),
-    one direction per row for two-way translators. A caption above the
-    picture names the entry and says what the rows and columns are.
+    class or category); image-to-image on data with a known translation:
+    labelled rows of held-out images (:func:`translation_rows`), otherwise
+    [input | output ...] groups of the preview batch a training run draws
+    (:func:`kerasgan.training.preview_batch`), one direction per row for
+    two-way translators. A caption above the picture names the entry and
+    says what the rows and columns are.
 
     Returns:
         The PNG path.
@@ -50,6 +54,11 @@ def draw_entry(name):
 
     entry = zoo.info(name)
     model = zoo.load(name)
+    title = f"{name}  ({entry['family']} on {entry['data']})"
+    if model.sampling == "translation":
+        rows = translation_rows(model, entry["data"])
+        if rows is not None:
+            return _draw_rows(name, title, *rows)
     config = _entry_config(entry, zoo.config_path(name))
     spec = config.data_spec()
     preview = training.preview_batch(config, spec)
@@ -59,10 +68,61 @@ def draw_entry(name):
         nrow = len(preview["a"])  # the a -> b groups fill one row, b -> a the next
     path = gallery_path(name)
     draw_picture(picture, path, centers=mixture_centers(spec.name), nrow=nrow)
-    _add_caption(path, [f"{name}  ({entry['family']} on {entry['data']})",
-                        caption(model, picture, preview)])
+    _add_caption(path, [title, caption(model, picture, preview)])
     os.chmod(path, 0o644)
     _draw_reconstructions(name, entry, model, config)
+    return path
+
+
+def translation_rows(model, data):
+    """Labelled rows of a translator on held-out images of ``data``, or ``None`` without a truth.
+
+    One block per input: the input row, then for each direction or target
+    domain its translation and, when it differs from the input, the true
+    translation; two-way translators get one block per direction, so a row
+    never mixes a -> b with b -> a. Columns: the first held-out image of
+    each class (the first ``PICTURE_COLUMNS`` images without labels).
+
+    Returns:
+        ``(rows, caption)``: rows for :func:`kerasgan.plotting.save_labelled_rows`
+        (``None`` between blocks) and one line saying what they are.
+    """
+    from kerasgan import data as data_module
+    from kerasgan.metrics.translation import TRANSLATION_SPLIT, translation_cases
+
+    try:
+        truth = data_module.ground_truth(data, split=TRANSLATION_SPLIT)
+    except ValueError:
+        return None
+    if truth.labels is None:
+        picked = np.arange(min(PICTURE_COLUMNS, len(truth.source)))
+        columns = f"the first {len(picked)} held-out images"
+    else:
+        picked = np.array([np.flatnonzero(truth.labels == c)[0] for c in np.unique(truth.labels)])
+        columns = "the first held-out image of each class"
+    cases = translation_cases(model, truth)
+    rows, last_source = [], None
+    for case in cases:
+        source = case.source[picked]
+        if case.source is not last_source:
+            rows += ([None] if rows else []) + [(case.input_label, source)]
+            last_source = case.source
+        rows.append((case.label, model.translate(source, **case.conditions)))
+        if not case.own_domain:
+            rows.append((case.target_label, case.target[picked]))
+    text = (f"rows: input, its translation ({', '.join(c.label for c in cases)}) "
+            f"and the true translation; columns: {columns}")
+    return rows, text
+
+
+def _draw_rows(name, title, rows, text):
+    """Draws :func:`translation_rows` into the PNG of entry ``name`` under a caption band."""
+    from kerasgan.plotting import save_labelled_rows
+
+    path = gallery_path(name)
+    save_labelled_rows(rows, path)
+    _add_caption(path, [title, text])
+    os.chmod(path, 0o644)
     return path
 
 
@@ -179,17 +239,22 @@ def readme_text(entries):
         "weights with `kerasgan.zoo.load(NAME)`. Samples below are drawn from the "
         "published weights with seed 0; the caption above each picture says what its "
         "rows and columns are. FID, precision and recall use the data set's shipped "
-        "digit classifier as feature extractor (10,000 samples against the train split)."),
+        "digit classifier as feature extractor (10,000 samples against the train split). "
+        "Content kept (image-to-image entries): the share of held-out translations that "
+        "the shipped digits classifier, after undoing the target domain's transform, puts "
+        "in the source digit's class; each entry's table also gives the untranslated "
+        "input's figure (identity_content_kept) and the true translation's "
+        "(truth_content_kept)."),
         "",
-        "| entry | family | data | weights | FID | precision | recall | recipe |",
-        "|---|---|---|---|---|---|---|---|",
+        "| entry | family | data | weights | FID | precision | recall | content kept | recipe |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for entry in entries:
         weights = entry["weights"]
         shipped = "none" if weights == "none" else f"{weights['size'] / 1e6:.2f} MB"
         values = entry["metrics"]["values"] if entry["metrics"] != "none" else {}
         scores = " | ".join(_format(values[k]) if k in values else "-"
-                            for k in ("fid", "precision", "recall"))
+                            for k in ("fid", "precision", "recall", "content_kept"))
         lines.append(
             f"| [{entry['name']}](#{entry['name']}) | {entry['family']} | "
             f"{entry['data']} | {shipped} | {scores} | {_recipe(entry)} |"

@@ -22,7 +22,11 @@ Protocols (all with seed 0, on the published weights loaded by
   units between the translation of held-out (``test`` split) digits and the
   true translation the data set knows (:func:`kerasgan.data.ground_truth`:
   the paired target, the rotated digit and back, each domain's transform);
-  ``identity_l1`` is the same error for the untranslated input.
+  ``identity_l1`` is the same error for the untranslated input; families
+  that list ``content_kept`` add the share of translations the shipped
+  digits classifier puts in the source digit's class after undoing the
+  target domain's transform, with the untranslated input's and the true
+  translation's figures (:mod:`kerasgan.metrics.translation`).
 
 The family says which metrics it publishes (``zoo_metrics``, by data kind)
 and what it can be conditioned on (``conditions()``: a ``direction`` gives
@@ -147,6 +151,7 @@ def _reconstruction_figures(model, data, extractor, shape):
     ``reconstruction_l1``: mean ``|G(E(x)) - x|`` in [0, 1] pixel units.
     """
     from kerasgan import data as data_module
+    from kerasgan.metrics.translation import pixel_l1
 
     x, _ = _real_images(data_module, data, shape, split="test")
     reconstructed = model.reconstruct(x)
@@ -154,7 +159,7 @@ def _reconstruction_figures(model, data, extractor, shape):
     _, again = extractor(reconstructed)
     values = {
         "reconstruction_class_kept": float(np.mean(np.argmax(original, -1) == np.argmax(again, -1))),
-        "reconstruction_l1": _l1(reconstructed, x),
+        "reconstruction_l1": pixel_l1(reconstructed, x),
     }
     text = (f"reconstruction_class_kept = share of the {len(x)} held-out (test split) digits whose "
             "reconstruction G(E(x)) the judge assigns the digit's own predicted class; "
@@ -204,42 +209,23 @@ def _judged(model, data, wanted):
     return values, protocol
 
 
-def _l1(a, b):
-    """Mean absolute difference of [-1, 1] images in [0, 1] pixel units."""
-    return float(np.mean(np.abs(np.asarray(a) - np.asarray(b))) / 2.0)
-
-
-def _translation(model, data):
+def _translation(model, data, wanted=("task_l1",)):
+    """Task L1 (and, when the family lists ``content_kept``, content kept) on the held-out truth."""
     from kerasgan import data as data_module
+    from kerasgan.metrics.translation import TRANSLATION_SPLIT, check_content_truth, translation_figures
 
-    truth = data_module.ground_truth(data, split="test")
-    conditions = model.conditions()
-    x = truth.source
-    if getattr(truth, "targets", None):
-        if "domains" not in conditions:
-            raise ValueError(f"{data!r} has target domains but {type(model).__name__} takes no domains.")
-        values, identity = {}, []
-        for domain, target in truth.targets.items():
-            name = truth.domain_names[domain]
-            values[f"task_l1_{name}"] = _l1(model.translate(x, domains=domain), target)
-            identity.append(_l1(x, target))
-        values["task_l1"] = float(np.mean(list(values.values())))
-        values["identity_l1"] = float(np.mean(identity))
-    elif "direction" in conditions:
-        l1_ab = _l1(model.translate(x, direction="ab"), truth.target)
-        l1_ba = _l1(model.translate(truth.target, direction="ba"), x)
-        values = {"task_l1": (l1_ab + l1_ba) / 2, "task_l1_ab": l1_ab, "task_l1_ba": l1_ba,
-                  "identity_l1": _l1(x, truth.target)}
-    else:
-        values = {"task_l1": _l1(model.translate(x), truth.target),
-                  "identity_l1": _l1(x, truth.target)}
+    truth = data_module.ground_truth(data, split=TRANSLATION_SPLIT)
+    content = "content_kept" in wanted
+    if content:
+        check_content_truth(truth, data)
+    values, text = translation_figures(model, truth, content=content)
     protocol = {
-        "num_samples": len(x),
+        "num_samples": len(truth.source),
         "seed": SEED,
-        "extractor": "none (pixels)",
+        "extractor": f"{truth.label_set}_cnn (shipped; logits) for content_kept, pixels for L1"
+                     if content else "none (pixels)",
         "data_split": "digits test split (held out from training)",
-        "metrics": f"task_l1 = mean |translation - target| in [0, 1] pixel units; target: "
-                   f"{truth.description}; identity_l1 = the same for the untranslated input",
+        "metrics": text,
     }
     return values, protocol
 
@@ -253,7 +239,7 @@ def measure_model(model, entry):
     kind = data_module.spec(data).kind
     wanted = type(model).zoo_metrics.get(kind, ())
     if "task_l1" in wanted:
-        values, protocol = _translation(model, data)
+        values, protocol = _translation(model, data, wanted)
     elif kind == "points" and data in data_module.TOY2D:
         values, protocol = _points(model, data)
     elif judge_for(data) is not None and wanted:

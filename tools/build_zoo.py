@@ -48,6 +48,13 @@ TRAINED = {
                     "to one mode (kerasgan/recipes/began.yaml).")),
     "dcgan-digits": ("dcgan", "digits", ("DCGAN (Radford et al. 2016) on the 16x16 scikit-learn "
                      "digits.")),
+    "ebgan-digits": ("ebgan", "digits", ("Energy-based GAN (Zhao et al. 2017): DCGAN generator "
+                     "and a convolutional autoencoder discriminator whose energy is the per-pixel "
+                     "mean squared reconstruction error, on the 16x16 digits.")),
+    "began-digits": ("began", "digits", ("Boundary-equilibrium GAN (Berthelot et al. 2017): DCGAN "
+                     "generator and a convolutional autoencoder discriminator (mean L1 "
+                     "reconstruction) balanced by k_t, on the 16x16 digits; gamma 1.0 "
+                     "(kerasgan/recipes/began.yaml).")),
     "vaegan-digits": ("vaegan", "digits", ("VAE-GAN (Larsen et al. 2016): encoder, decoder and "
                       "discriminator on the 16x16 digits; reconstructions measured in the "
                       "discriminator's features; encode(images) gives the latents.")),

@@ -548,3 +548,17 @@ def test_unknown_family_and_data_are_value_errors(tmp_path):
     with pytest.raises(data.UnknownDatasetError):
         training.run_training(TrainConfig("gan", "nope_set_x", **FAST), tmp_path, verbose=0)
     assert not (tmp_path / "checkpoints").exists()
+
+
+def test_dcgan_trains_digits_on_two_time_scales_and_its_zoo_entry_keeps_its_rates():
+    # kerasgan/recipes/dcgan.yaml: G 1e-3 / D 2e-4 on digits (FID 29 -> 18); other data keep the
+    # family's Adam(2e-4) and the published dcgan-digits weights keep the recipe they came from.
+    from kerasgan import zoo
+    from kerasgan.zoo.models import _entry_config
+
+    recipe = training.default_recipe("dcgan", data.spec("digits"))
+    assert (recipe["g_lr"], recipe["d_lr"]) == (0.001, 0.0002)
+    assert training.default_recipe("dcgan", data.spec("mnist5k"))["g_lr"] is None
+    assert training.default_recipe("gan", data.spec("digits"))["g_lr"] is None
+    entry = _entry_config(zoo.info("dcgan-digits"), zoo.config_path("dcgan-digits")).resolved()
+    assert (entry.g_lr, entry.d_lr) == (0.0002, 0.0002)

@@ -47,7 +47,7 @@ TRAINED = {
                     "MLP autoencoder discriminator on the 8-Gaussian ring; this recipe collapses "
                     "to one mode (kerasgan/recipes/began.yaml).")),
     "dcgan-digits": ("dcgan", "digits", ("DCGAN (Radford et al. 2016) on the 16x16 scikit-learn "
-                     "digits.")),
+                     "digits."), {"g_lr": 0.0002}),
     "ebgan-digits": ("ebgan", "digits", ("Energy-based GAN (Zhao et al. 2017): DCGAN generator "
                      "and a convolutional autoencoder discriminator whose energy is the per-pixel "
                      "mean squared reconstruction error, on the 16x16 digits.")),

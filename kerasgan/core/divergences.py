@@ -94,11 +94,14 @@ PEARSON = FDivergence(
     "pearson",
     f=lambda u: ops.square(u - 1.0),
     activation=lambda v: v,
-    conjugate=lambda t: 0.25 * ops.square(t) + t,
-    conjugate_of_activation=lambda v: 0.25 * ops.square(v) + v,
+    conjugate=lambda t: ops.square(ops.relu(0.5 * t + 1.0)) - 1.0,
+    conjugate_of_activation=lambda v: ops.square(ops.relu(0.5 * v + 1.0)) - 1.0,
     description=(
         "Pearson chi-square E_Q[(p/q - 1)^2]: f(u) = (u - 1)^2, g_f(v) = v, "
-        "f*(t) = t^2 / 4 + t. Mode-covering, more strongly than KL (p/q enters squared)."
+        "f*(t) = t^2 / 4 + t for t >= -2 and -1 below: the conjugate over density ratios "
+        "u >= 0. The paper's t^2 / 4 + t on all reals (f extended to u < 0) falls again for "
+        "t < -2, which rewards the saddle-point generator for samples the critic scores as "
+        "far from the data. Mode-covering, more strongly than KL (p/q enters squared)."
     ),
 )
 

@@ -45,9 +45,10 @@ class FGAN(GAN):
       minimises. The paper's alternative ``"activation"``
       (``L_G = -E_Q[g_f(V)]``, Section 3.2) does not saturate but changes the
       divergence: for ``kl`` it is ``-E_Q[log p/q]``, the reverse KL.
-    - Adam(2e-4, beta_1=0.5) for both networks and one critic step per
-      generator step, as the paper's single-step gradient method (its
-      Algorithm 1 updates both networks from one minibatch).
+    - Adam(2e-4, beta_1=0.5) for both networks (kerasgan's GAN default) and
+      one critic step per generator step: the paper's single-step gradient
+      method (Algorithm 1) updates both networks once per minibatch; here
+      the two updates alternate, as in every kerasgan family.
 
     Args:
         divergence: one of ``kl``, ``reverse_kl``, ``pearson``,

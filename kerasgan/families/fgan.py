@@ -228,14 +228,14 @@ def generator_loss(divergence, fake_outputs, objective="saddle"):
 def _loss_pair(divergence, generator_objective):
     """The :class:`AdversarialLoss` of one divergence and generator objective."""
 
-    def discriminator_loss(real_outputs, fake_outputs):
+    def critic_side(real_outputs, fake_outputs):
         return critic_loss(divergence, real_outputs, fake_outputs)
 
-    def generator_loss(fake_outputs):
+    def generator_side(fake_outputs):
         return generator_loss(divergence, fake_outputs, generator_objective)
 
-    return AdversarialLoss(f"f_{divergence.name}_{generator_objective}", discriminator_loss,
-                           generator_loss)
+    return AdversarialLoss(f"f_{divergence.name}_{generator_objective}", critic_side,
+                           generator_side)
 
 
 @register("fgan")

@@ -94,7 +94,7 @@ def _bound_and_gradient(table):
 
 
 def _optimal_bound(table, p, q):
-    """max over V of sum p g_f(V) - q f*(g_f(V)), found pointwise (each point scaled by 1 / (p + q))."""
+    """max over V of sum p g_f(V) - q f*(g_f(V)), found pointwise (each point scaled)."""
     bound = _bound_and_gradient(table)
     p64, q64 = tf.constant(p, "float64"), tf.constant(q, "float64")
 
@@ -151,7 +151,8 @@ def test_losses_and_gradients_stay_finite_at_extreme_critic_outputs(name, dtype)
 
 
 def test_gan_divergence_is_the_cross_entropy_gan():
-    real, fake = np.array([[2.0], [-1.0], [40.0]], "float32"), np.array([[-3.0], [0.5], [-40.0]], "float32")
+    real = np.array([[2.0], [-1.0], [40.0]], "float32")
+    fake = np.array([[-3.0], [0.5], [-40.0]], "float32")
     np.testing.assert_allclose(np64(fgan_module.critic_loss("gan", real, fake)),
                                np64(losses.bce_discriminator_loss(real, fake)), rtol=1e-6)
     np.testing.assert_allclose(np64(fgan_module.generator_loss("gan", fake)),

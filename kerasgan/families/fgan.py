@@ -155,7 +155,7 @@ DIVERGENCES = {d.name: d for d in (KL, REVERSE_KL, PEARSON, SQUARED_HELLINGER, J
 #: Generator objectives: ``"saddle"`` minimises ``-E_Q[f*(g_f(V))]`` (the
 #: paper's saddle point, whose gradient at the optimal critic is that of
 #: ``D_f(P || Q)``); ``"activation"`` minimises ``-E_Q[g_f(V)]`` (the paper's
-#: alternative, Section 3.2, a non-saturating heuristic that descends a
+#: alternative from its practical considerations, a non-saturating heuristic that descends a
 #: different divergence: for ``kl`` it is ``-E_Q[log p/q]``, the reverse KL).
 GENERATOR_OBJECTIVES = ("saddle", "activation")
 
@@ -224,7 +224,6 @@ def generator_loss(divergence, fake_outputs, objective="saddle"):
     )
 
 
-
 def _loss_pair(divergence, generator_objective):
     """The :class:`AdversarialLoss` of one divergence and generator objective."""
 
@@ -260,7 +259,8 @@ class FGAN(GAN):
       critic loss from below, so neither network can run away on data whose
       modes barely overlap the samples (KL's and Pearson's critic terms
       ``-E_P[V]`` and reverse KL's ``E_Q[V]`` have no bound). The generator
-      minimises the paper's alternative ``-E_Q[g_f(V)]`` (Section 3.2),
+      minimises the paper's alternative ``-E_Q[g_f(V)]`` (its practical
+      considerations, after Goodfellow et al.),
       which does not saturate where the critic confidently rejects samples;
       the saddle-point objective ``-E_Q[f*(g_f(V))]`` does (for ``js`` it is
       the minimax ``log(1 - D)``, for ``kl`` its gradient is proportional to

@@ -41,6 +41,9 @@ TRAINED = {
                       "with MLP nets on the 8-Gaussian ring.")),
     "sngan-ring8": ("sngan", "ring8", ("Spectrally normalised GAN (Miyato et al. 2018) with MLP "
                     "nets on the 8-Gaussian ring.")),
+    "fgan-ring8": ("fgan", "ring8", ("f-GAN (Nowozin et al. 2016) with the Jensen-Shannon "
+                   "divergence and the paper's alternative generator objective, MLP nets on the "
+                   "8-Gaussian ring.")),
     "ebgan-ring8": ("ebgan", "ring8", ("Energy-based GAN (Zhao et al. 2017): MLP generator and "
                     "an MLP autoencoder as the discriminator on the 8-Gaussian ring.")),
     "began-ring8": ("began", "ring8", ("Boundary-equilibrium GAN (Berthelot et al. 2017) with an "

@@ -11,6 +11,7 @@ Usage::
     python tools/mode_coverage.py --families gan,lsgan --data ring8,grid25 --seeds 0,1,2
     python tools/mode_coverage.py --families wgan_gp --data ring8 --seeds 0 --epochs 50
     python tools/mode_coverage.py --plugin ragan.py --families ragan --data ring8
+    python tools/mode_coverage.py --families fgan --family-arg divergence=reverse_kl
 
 By default it sweeps every registered family that samples noise and trains on
 2-D points without labels (as each family declares: ``sampling``,
@@ -49,7 +50,11 @@ def default_families(plugins=()):
     ]
 
 
-def run_one(family, data, seed, out_root, epochs=None, plugins=()):
+def _args_label(family_args):
+    return ",".join(family_args)
+
+
+def run_one(family, data, seed, out_root, epochs=None, plugins=(), family_args=()):
     """Trains one run with ``kerasgan train`` (or reuses a finished one); returns its metrics.
 
     Each run is its own ``python -m kerasgan train`` process, so its figures
@@ -63,11 +68,14 @@ def run_one(family, data, seed, out_root, epochs=None, plugins=()):
         out_root: folder holding one run folder per (family, data, seed).
         epochs: override of the recipe's epochs (``None``: the recipe).
         plugins: ``--plugin`` modules or files of families written outside kerasgan.
+        family_args: ``KEY=VALUE`` family arguments passed on as ``--family-arg``.
 
     Returns:
         dict with ``modes``, ``num_modes``, ``high_quality_pct``, ``reverse_kl`` and ``seconds``.
     """
     name = f"{family}-{data}-s{seed}" + (f"-e{epochs}" if epochs else "")
+    if family_args:
+        name += "-" + _args_label(family_args).replace("=", "-").replace(",", "-")
     out_dir = os.path.join(out_root, name)
     metrics_path = os.path.join(out_dir, "metrics.json")
     timing_path = os.path.join(out_dir, "seconds.txt")
@@ -79,6 +87,8 @@ def run_one(family, data, seed, out_root, epochs=None, plugins=()):
         ]
         if epochs:
             command += ["--epochs", str(epochs)]
+        for argument in family_args:
+            command += ["--family-arg", argument]
         for plugin in plugins:
             command += ["--plugin", os.path.abspath(plugin) if plugin.endswith(".py") else plugin]
         start = time.perf_counter()
@@ -123,6 +133,10 @@ def main(argv=None):
     parser.add_argument("--plugin", dest="plugins", action="append", default=[],
                         metavar="MODULE_OR_FILE.py",
                         help="a module that registers families, passed on to kerasgan train")
+    parser.add_argument("--family-arg", dest="family_args", action="append", default=[],
+                        metavar="KEY=VALUE",
+                        help="a family argument for every run, passed on to kerasgan train "
+                        "(repeatable)")
     args = parser.parse_args(argv)
     if args.families is None:
         args.families = default_families(args.plugins)
@@ -130,12 +144,14 @@ def main(argv=None):
     rows, raw = [], {}
     for data in args.data:
         for family in args.families:
-            runs = [run_one(family, data, s, args.out, args.epochs, args.plugins)
+            runs = [run_one(family, data, s, args.out, args.epochs, args.plugins,
+                            args.family_args)
                     for s in args.seeds]
-            raw[f"{family}/{data}"] = runs
+            label = family + (f" ({_args_label(args.family_args)})" if args.family_args else "")
+            raw[f"{label}/{data}"] = runs
             total = runs[0]["num_modes"] or "?"
             rows.append(
-                f"| {family} | {data} | {len(runs)} | "
+                f"| {label} | {data} | {len(runs)} | "
                 f"{_mean_std([r['modes'] for r in runs])} / {total} | "
                 f"{_mean_std([r['high_quality_pct'] for r in runs])} | "
                 f"{_mean_std([r['reverse_kl'] for r in runs])} | "

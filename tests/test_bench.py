@@ -14,6 +14,7 @@ def _load_bench():
     return load_tool("bench")
 
 
+@pytest.mark.slow  # a benchmark / tool run; the default run keeps its other tests
 def test_bench_main_writes_rows_for_each_mode(tmp_path, capsys):
     bench = _load_bench()
     out = tmp_path / "bench.json"
@@ -56,6 +57,7 @@ def test_bench_main_writes_rows_for_each_mode(tmp_path, capsys):
     assert "ratio" in table and "fp32_xla" in table
 
 
+@pytest.mark.slow  # a benchmark / tool run; the default run keeps its other tests
 def test_bench_new_family_on_its_own_batches():
     """pix2pix on (source, target) pairs, eager baseline + one mode."""
     bench = _load_bench()

@@ -24,6 +24,7 @@ def _compare(tmp_path, contestants):
     return report["rows"]
 
 
+@pytest.mark.slow  # a benchmark / tool run; the default run keeps its other tests
 def test_compare_rows_rates_and_ratios_against_pytorch(tmp_path, capsys):
     pytest.importorskip("torch")
     rows = _compare(tmp_path, "kerasgan,torch")

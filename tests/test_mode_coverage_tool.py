@@ -4,6 +4,8 @@ import importlib.util
 import json
 import os
 
+import pytest
+
 _TOOL = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools",
                      "mode_coverage.py")
 
@@ -15,6 +17,7 @@ def _load_tool():
     return module
 
 
+@pytest.mark.slow  # a benchmark / tool run; the default run keeps its other tests
 def test_sweep_reports_the_runs_metrics_and_reuses_finished_runs(tmp_path, capsys):
     tool = _load_tool()
     out, report = tmp_path / "runs", tmp_path / "raw.json"

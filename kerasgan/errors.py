@@ -5,7 +5,21 @@ the zoo, export, serving, the CLI) can raise or catch these without an
 import back into another layer.
 """
 
-__all__ = ["CLIError", "ConfigError", "ExportError", "ResumeError", "TrainingDivergedError"]
+import difflib
+
+__all__ = ["CLIError", "ConfigError", "ExportError", "ResumeError", "TrainingDivergedError",
+           "did_you_mean"]
+
+
+def did_you_mean(name, choices):
+    """``" Did you mean 'x'?"`` for the closest of ``choices`` to ``name``, or ``""``.
+
+    Example:
+        >>> did_you_mean("hinje", ["hinge", "wasserstein"])
+        " Did you mean 'hinge'?"
+    """
+    close = difflib.get_close_matches(str(name), list(choices), n=1)
+    return f" Did you mean {close[0]!r}?" if close else ""
 
 
 class ConfigError(ValueError):

@@ -21,10 +21,11 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from typing import Callable
 
 from keras import ops
+
+from kerasgan.errors import did_you_mean
 
 
 def _flat_float32(logits):
@@ -155,8 +156,7 @@ def get(name):
         return name
     if name in LOSSES:
         return LOSSES[name]
-    close = difflib.get_close_matches(str(name), LOSSES, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(name, LOSSES)
     raise ValueError(
         f"Unknown adversarial loss {name!r}.{hint} Valid losses: {', '.join(sorted(LOSSES))}."
     )

@@ -19,7 +19,6 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import importlib.util
 import os
@@ -28,6 +27,8 @@ import re
 import sys
 
 import keras
+
+from kerasgan.errors import did_you_mean
 
 #: Entry-point group through which installed packages add families.
 ENTRY_POINT_GROUP = "kerasgan.families"
@@ -188,8 +189,7 @@ def get(name):
     _load_entry_points()
     if name in _REGISTRY:
         return _REGISTRY[name]
-    close = difflib.get_close_matches(str(name), _REGISTRY, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(name, _REGISTRY)
     raise ValueError(
         f"Unknown GAN family {name!r}.{hint} Valid families: {', '.join(names())}. "
         "A family of your own is registered with @kerasgan.families.register(name) in a module "

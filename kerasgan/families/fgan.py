@@ -26,7 +26,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 from typing import Callable
 
@@ -34,6 +33,7 @@ from keras import ops
 
 from kerasgan.core.gan import GAN
 from kerasgan.core.losses import AdversarialLoss
+from kerasgan.errors import did_you_mean
 from kerasgan.families import register
 
 
@@ -170,8 +170,7 @@ def get_divergence(name):
         return name
     if name in DIVERGENCES:
         return DIVERGENCES[name]
-    close = difflib.get_close_matches(str(name), DIVERGENCES, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(name, DIVERGENCES)
     raise ValueError(
         f"Unknown f-divergence {name!r}.{hint} Valid divergences: {', '.join(DIVERGENCES)}."
     )

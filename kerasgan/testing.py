@@ -165,10 +165,16 @@ def _check_own_side(family_cls, tiny_kwargs, tmp):
         _fail(family_cls, "own_side", "a generator update left the generator unchanged.")
 
 
+def _one_step(spec):
+    # An epoch of one batch: the schedule, the save and the resume of a step
+    # show in one step as well as in many, and the harness runs many of them.
+    return tiny_dataset(spec, n=_BATCH)
+
+
 def _check_fit(family_cls, tiny_kwargs, tmp):
     model, spec = _tiny(family_cls, tiny_kwargs)
-    history = model.fit(tiny_dataset(spec), epochs=2, verbose=0)
-    steps = 2 * (_EXAMPLES // _BATCH)
+    history = model.fit(_one_step(spec), epochs=2, verbose=0)
+    steps = 2
     if int(model.g_optimizer.iterations) != steps:
         _fail(family_cls, "fit", f"{int(model.g_optimizer.iterations)} generator steps, expected {steps}.")
     if int(model.d_optimizer.iterations) != steps * model.d_steps:
@@ -181,7 +187,7 @@ def _check_fit(family_cls, tiny_kwargs, tmp):
 
 def _check_save_load(family_cls, tiny_kwargs, tmp):
     model, spec = _tiny(family_cls, tiny_kwargs)
-    model.fit(tiny_dataset(spec), epochs=1, verbose=0)
+    model.fit(_one_step(spec), epochs=1, verbose=0)
     path = os.path.join(tmp, "model.keras")
     model.save(path)
     loaded = keras.models.load_model(path)
@@ -202,13 +208,13 @@ def _check_save_load(family_cls, tiny_kwargs, tmp):
 
 def _check_resume(family_cls, tiny_kwargs, tmp):
     straight, spec = _tiny(family_cls, tiny_kwargs)
-    straight.fit(tiny_dataset(spec), epochs=2, verbose=0)
+    straight.fit(_one_step(spec), epochs=2, verbose=0)
     first, _ = _tiny(family_cls, tiny_kwargs)
-    first.fit(tiny_dataset(spec), epochs=1, verbose=0)
+    first.fit(_one_step(spec), epochs=1, verbose=0)
     path = os.path.join(tmp, "checkpoint.keras")
     first.save(path)
     resumed = keras.models.load_model(path)
-    resumed.fit(tiny_dataset(spec), epochs=1, verbose=0)
+    resumed.fit(_one_step(spec), epochs=1, verbose=0)
     for a, b in zip(resumed.get_weights(), straight.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6,
                                    err_msg=f"{family_cls.__name__} [resume]: weights")

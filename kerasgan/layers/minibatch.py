@@ -128,12 +128,17 @@ class MinibatchStddev(keras.layers.Layer):
         """``inputs`` with the group's averaged standard deviation appended on the last axis."""
         x = ops.cast(inputs, "float32")
         n = ops.shape(x)[0]
+        # A static group count when the batch size is known (XLA needs it).
+        segments = None if x.shape[0] is None else -(-int(x.shape[0]) // self.group_size)
         groups = ops.floor_divide(ops.arange(n), self.group_size)
         flat = ops.reshape(x, (n, -1))
-        count = ops.segment_sum(ops.ones((n, 1), "float32"), groups, sorted=True)
-        mean = ops.segment_sum(flat, groups, sorted=True) / count
-        variance = ops.segment_sum(ops.square(flat - ops.take(mean, groups, axis=0)), groups,
-                                   sorted=True) / count
+
+        def group_sum(values):
+            return ops.segment_sum(values, groups, num_segments=segments, sorted=segments is None)
+
+        count = group_sum(ops.ones((n, 1), "float32"))
+        mean = group_sum(flat) / count
+        variance = group_sum(ops.square(flat - ops.take(mean, groups, axis=0))) / count
         per_group = ops.mean(ops.sqrt(variance + 1e-8), axis=-1)  # (groups,)
         value = ops.take(per_group, groups, axis=0)  # (N,)
         value = ops.reshape(value, (-1,) + (1,) * (len(x.shape) - 1))
@@ -186,11 +191,12 @@ class PackSamples(keras.layers.Layer):
                 f"multiple of {m} (data sets drop the incomplete last batch by default)."
             )
         inner = tuple(inputs.shape[1:])
-        grouped = ops.reshape(inputs, (-1, m) + inner)
+        packs = -1 if batch is None else batch // m  # static when known (XLA, later layers)
+        grouped = ops.reshape(inputs, (packs, m) + inner)
         if len(inner) > 1:  # images: the m samples go next to the channels
             order = (0,) + tuple(range(2, len(inner) + 1)) + (1, len(inner) + 1)
             grouped = ops.transpose(grouped, order)
-        return ops.reshape(grouped, (-1,) + inner[:-1] + (inner[-1] * m,))
+        return ops.reshape(grouped, (packs,) + inner[:-1] + (inner[-1] * m,))
 
     def compute_output_shape(self, input_shape):
         """``(N / m, ..., m C)``."""

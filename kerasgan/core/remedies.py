@@ -110,7 +110,7 @@ class Remedies:
             raise ConfigError(
                 f"{', '.join(refused)} does not apply to {name}: its discriminator does not judge "
                 f"plain samples (it supports {', '.join(allowed) or 'no remedy'}); use a family "
-                f"such as gan, dcgan, lsgan, wgan, wgan_gp, sngan or fgan."
+                f"whose discriminator does (the unconditional noise-to-sample families)."
             )
 
 

@@ -35,6 +35,12 @@ stop. The look-ahead steps move each weight tensor along its gradient
 normalised to unit RMS, times the discriminator optimizer's learning rate: an
 adaptive optimizer's step size (Adam and RMSprop move each weight by about
 the learning rate), without needing that optimizer's private state.
+
+Under a distribution strategy the batch statistics (the minibatch layers, the
+packs) are those of each replica's batch, as batch norm's are, so each
+replica's batch must divide by ``pack``; the look-ahead gradients are summed
+over the replicas, so every replica advances the same look-ahead
+discriminator, as one device would on the global batch.
 """
 
 from __future__ import annotations

@@ -84,6 +84,15 @@ def test_build_for_data_puts_the_remedies_in_the_discriminator_once():
     assert image_model.discriminator(np.zeros((4, 8, 8, 1), "float32")).shape == (2, 1)
 
 
+@pytest.mark.parametrize("remedy, layer", [("minibatch_discrimination", "MinibatchDiscrimination"),
+                                           ("minibatch_stddev", "MinibatchStddev")])
+def test_each_minibatch_layer_alone_is_inserted(remedy, layer):
+    model = families.get("gan").build_for_data(data.spec("ring8"), seed=0, **{remedy: True})
+    names = [type(each).__name__ for each in model.discriminator._flatten_layers()]
+    assert names.count(layer) == 1 and "PackSamples" not in names
+    assert model.get_config()[remedy] is True
+
+
 def test_plain_models_keep_their_config():
     model = families.get("gan").build_for_data(data.spec("ring8"), seed=0)
     assert not set(REMEDY_KEYS) & set(model.get_config())
@@ -143,11 +152,15 @@ def test_each_remedy_passes_the_harness(remedy, check):
 @pytest.mark.slow
 @pytest.mark.parametrize("remedy", [{}] + [{k: v if k != "pack" else 4} for k, v in ALL_ON.items()])
 def test_each_remedy_learns_the_ring(remedy):
-    # The gan recipe of ring8 (MLP nets, Adam 1e-3, batch 256) for 60 of its 150 epochs.
+    # The gan recipe of ring8 (MLP nets, Adam 1e-3, batch 256, 150 epochs: 8/8 modes and >90%
+    # high quality without a remedy, per recipes/gan.yaml); a remedy must not lose that.
+    keras.utils.set_random_seed(0)
     spec = data.spec("ring8")
     model = families.get("gan").build_for_data(spec, seed=0, **remedy)
     model.compile()
-    model.fit(data.load("ring8", batch_size=256, seed=0), epochs=60, verbose=0)
+    recipe = model.training_recipe
+    model.fit(data.load("ring8", batch_size=recipe["batch_size"], seed=0),
+              epochs=recipe["epochs"], verbose=0)
     result = mode_coverage_for("ring8", model.generate(2500, seed=1))
     assert result["modes"] >= 7, (remedy, result)
     assert result["high_quality_pct"] >= 50.0, (remedy, result)

@@ -196,7 +196,7 @@ def prepare_discriminator(discriminator, generator, remedies):
         ConfigError: the discriminator's input does not fit ``pack``, its last
             layer is not a Dense logit, or it holds remedy layers other than the options.
     """
-    if not any(getattr(remedies, key) not in (False, 1) for key in STRUCTURAL):
+    if not set(remedies.active()) & set(STRUCTURAL):
         return discriminator
     found = _remedy_layers(discriminator)
     if any(found.values()):

@@ -22,6 +22,8 @@ class AutoencoderGAN(GAN):
             for the mean absolute error (BEGAN).
     """
 
+    #: Structural remedies do not apply (the discriminator is an autoencoder returning a per-sample energy); the look-ahead does.
+    applicable_remedies = ("unroll_steps",)
     energy_power = 2
     discriminator_options: dict = {"norm": "none", "spectral_norm": False}
     #: The autoencoder has no batch norm; its weights do not move in the generator update.

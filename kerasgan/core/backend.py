@@ -13,6 +13,7 @@ import tensorflow as tf
 __all__ = [
     "Recording",
     "accelerators",
+    "all_reduce_sum",
     "gpu_compute_capabilities",
     "clear_global_seed",
     "gradient_step",
@@ -26,6 +27,7 @@ __all__ = [
     "stateless_uniform",
     "stateless_uniform_int",
     "step_seed",
+    "tensor_gradients",
 ]
 
 
@@ -160,6 +162,26 @@ def input_gradients(fn, x):
         tape.watch(x)
         total = fn(x)
     return tape.gradient(total, x)
+
+
+def tensor_gradients(fn, tensors):
+    """Gradients of the scalar ``fn()`` with respect to the tensors ``tensors`` (a list).
+
+    Tensors ``fn`` does not depend on get zeros (not ``None``).
+    """
+    with tf.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(tensors)
+        total = fn()
+    gradients = tape.gradient(total, tensors)
+    return [tf.zeros_like(t) if g is None else g for g, t in zip(gradients, tensors)]
+
+
+def all_reduce_sum(tensors):
+    """The sum of ``tensors`` (a list) over the replicas (themselves on one device)."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return list(tensors)
+    return list(context.all_reduce(tf.distribute.ReduceOp.SUM, list(tensors)))
 
 
 class Recording:

@@ -288,8 +288,9 @@ class FamilyContract:
         keras.utils.set_random_seed(seed)
         options = getattr(cls, "discriminator_options", {})
         generator = nets.mlp_generator(latent_dim=4, hidden_units=(16, 16))
-        discriminator = nets.mlp_discriminator(
-            hidden_units=(16, 16), spectral_norm=options.get("spectral_norm", False)
+        discriminator = nets.mlp_discriminator(  # pack=m: built for m samples at once
+            input_dim=2 * int(kwargs.get("pack") or 1), hidden_units=(16, 16),
+            spectral_norm=options.get("spectral_norm", False),
         )
         model = cls(generator, discriminator, seed=seed, **kwargs)
         return model, DataSpec("tiny-points", "points", (2,))

@@ -48,6 +48,8 @@ class EncodingGAN(GAN):
         ValueError: the encoder's latent size differs from the generator's.
     """
 
+    #: Structural remedies do not apply (the discriminator judges (x, z) pairs); the look-ahead does.
+    applicable_remedies = ("unroll_steps",)
     generator_keys = ("generator", "encoder")
     data_kinds = ("image",)
     data_hint = "images (digits, mnist5k, folder:PATH, a tfds name)"

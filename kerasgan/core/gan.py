@@ -17,6 +17,7 @@ from keras import ops
 
 from kerasgan.core import backend
 from kerasgan.core import losses as losses_module
+from kerasgan.core import remedies as remedies_module
 from kerasgan.core.adversarial import AdversarialModel
 from kerasgan.core.reduction import replica_mean
 
@@ -51,6 +52,18 @@ class GAN(AdversarialModel):
         d_steps: discriminator updates per generator update (``None``: family default).
         seed: integer seed of the training latents (``None`` picks one; it is
             stored in the config so a saved model resumes the same stream).
+        minibatch_discrimination: insert a minibatch-discrimination layer
+            (Salimans et al., 2016) before the discriminator's logit layer.
+        minibatch_stddev: insert a minibatch standard-deviation layer (Karras
+            et al., 2018) before the discriminator's logit layer.
+        pack: PacGAN's packing (Lin et al., 2018): the discriminator judges
+            ``pack`` samples at once; it must be built for ``pack`` times the
+            sample's channels / features (``build_for_data`` does it), and
+            batches must divide by ``pack``.
+        unroll_steps: train the generator against the discriminator advanced
+            this many look-ahead steps (Metz et al., 2017, first-order variant).
+            See :mod:`kerasgan.core.remedies`; families list what they support
+            in ``applicable_remedies``.
         **kwargs: passed to ``keras.Model`` (e.g. ``name``).
 
     Example:
@@ -72,6 +85,8 @@ class GAN(AdversarialModel):
     #: the generator update leaves D untouched.
     discriminator_training_in_generator_update = True
     metric_names = ("d_loss", "g_loss")
+    #: The remedies for mode collapse this family supports (see :mod:`kerasgan.core.remedies`).
+    applicable_remedies: tuple = remedies_module.REMEDY_KEYS
 
     def __init__(
         self,
@@ -82,11 +97,19 @@ class GAN(AdversarialModel):
         loss=None,
         d_steps=None,
         seed=None,
+        minibatch_discrimination=False,
+        minibatch_stddev=False,
+        pack=1,
+        unroll_steps=0,
         **kwargs,
     ):
+        remedies = remedies_module.Remedies(minibatch_discrimination, minibatch_stddev, pack,
+                                            unroll_steps)
+        remedies.check_applicable(type(self))
         super().__init__(d_steps=d_steps, seed=seed, **kwargs)
+        self.remedies = remedies
         self.generator = generator
-        self.discriminator = discriminator
+        self.discriminator = remedies_module.prepare_discriminator(discriminator, generator, remedies)
         self.latent_dim = int(latent_dim if latent_dim is not None else self._infer_latent_dim())
         self.loss_name = losses_module.get(loss or self.default_loss).name
         self.adversarial_loss = losses_module.get(self.loss_name)
@@ -105,7 +128,8 @@ class GAN(AdversarialModel):
 
     def get_config(self):
         """Config with the serialized sub-networks and the family's settings."""
-        return {**super().get_config(), "latent_dim": self.latent_dim, "loss": self.loss_name}
+        return {**super().get_config(), "latent_dim": self.latent_dim, "loss": self.loss_name,
+                **self.remedies.config()}
 
     # --------------------------------------------------------------- inference
 
@@ -297,11 +321,13 @@ class GAN(AdversarialModel):
         from kerasgan import nets  # local import: nets depend on nothing here
 
         options = dict(cls.discriminator_options)
+        remedies = remedies_module.Remedies(**{k: kwargs[k] for k in remedies_module.REMEDY_KEYS
+                                               if k in kwargs})
         if data_spec.kind == "points":
             latent_dim = latent_dim or 2
             generator = nets.mlp_generator(latent_dim=latent_dim, output_dim=data_spec.shape[-1])
             discriminator = nets.mlp_discriminator(
-                input_dim=data_spec.shape[-1],
+                input_dim=remedies_module.packed_width(data_spec.shape[-1], remedies),
                 spectral_norm=options["spectral_norm"],
                 input_scale=discriminator_input_scale or 1.0,
             )
@@ -316,7 +342,9 @@ class GAN(AdversarialModel):
             generator = nets.dcgan_generator(
                 latent_dim=latent_dim, image_size=size, channels=channels
             )
-            discriminator = nets.dcgan_discriminator(image_size=size, channels=channels, **options)
+            discriminator = nets.dcgan_discriminator(
+                image_size=size, channels=remedies_module.packed_width(channels, remedies), **options
+            )
         else:
             raise ValueError(f"Unsupported data kind {data_spec.kind!r}; expected 'points' or 'image'.")
         return cls(generator, discriminator, latent_dim=latent_dim, **kwargs)

@@ -46,16 +46,24 @@ def gradient_penalty(critic, real, fake, alpha, target=1.0, training=True):
         training: passed to the critic.
 
     Returns:
-        Per-sample penalty, float32, shape (B,). Multiply by lambda and reduce.
+        Per-sample penalty, float32, shape (B,) (``(B / m,)``, one per judged
+        input, for a critic that packs ``m`` samples). Multiply by lambda and reduce.
 
     Example:
         >>> alpha = tf.random.uniform((batch,))
         >>> gp = gradient_penalty(critic, real, fake, alpha)
     """
     x_hat = interpolate(real, fake, alpha)
-    gradients = input_gradients(
-        lambda x: ops.sum(ops.cast(critic(x, training=training), "float32")), x_hat
-    )
+    judged = {}
+
+    def total(x):
+        logits = ops.cast(critic(x, training=training), "float32")
+        judged["count"] = ops.shape(logits)[0]  # B, or B / m for a packing critic (PacGAN)
+        return ops.sum(logits)
+
+    gradients = input_gradients(total, x_hat)
+    # One norm per judged input: a packing critic's input is m samples together.
+    gradients = ops.reshape(gradients, (judged["count"], -1))
     norm = ops.sqrt(_per_sample_grad_norm_sq(gradients) + 1e-12)
     return ops.square(norm - target)
 

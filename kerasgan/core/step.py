@@ -16,7 +16,7 @@ of calling the generator themselves.
 
 from __future__ import annotations
 
-from kerasgan.core import backend
+from kerasgan.core import backend, remedies
 
 #: Key of the shared forward pass in the batch dict of one train step.
 GENERATED_KEY = "generated"
@@ -72,7 +72,7 @@ def alternating_step(model, batch):
             "d_loss",
         )
         model.after_discriminator_update()
-    generator_terms = lambda: model.generator_terms(batch)  # noqa: E731
+    generator_terms = remedies.generator_terms_fn(model, batch)  # unroll_steps, if on
     if recording is None:
         g_terms = model.apply_update(model.g_optimizer, g_variables, generator_terms, "g_loss")
     else:

@@ -31,6 +31,8 @@ def _unpack_labelled(model, data):
 class _LabelConditional(GAN):
     """Shared by label-conditional families: labelled batches, G(z, label), generate(labels=...)."""
 
+    #: Structural remedies do not apply (the discriminator takes (x, label)); the look-ahead does.
+    applicable_remedies = ("unroll_steps",)
     needs_labels = True
     data_hint = "a labelled data set (digits, ring8, grid25, digits-domains, mnist, ...)"
     zoo_metrics = {"points": ("modes",), "image": ("fid", "kid", "is", "modes", "class_accuracy")}

@@ -38,6 +38,8 @@ class InfoGAN(GAN):
         **kwargs: see :class:`kerasgan.core.GAN` (``latent_dim`` is the total input size).
     """
 
+    #: Structural remedies do not apply (the discriminator also predicts the codes per sample); the look-ahead does.
+    applicable_remedies = ("unroll_steps",)
     metric_names = ("d_loss", "g_loss", "info_loss")
     data_hint = "images or 2-D points (digits, ring8, grid25, ...)"
 

@@ -110,6 +110,10 @@ CASES = {
     "stargan_d_sn": ("stargan_discriminator",
                      dict(image_size=32, channels=3, num_domains=2, base_filters=4, max_filters=8,
                           num_layers=9, spectral_norm=True)),
+    "sagan_g": ("sagan_generator", dict(latent_dim=8, image_size=16, channels=1, base_filters=8)),
+    "sagan_g_att4": ("sagan_generator",
+                     dict(latent_dim=8, image_size=16, channels=3, base_filters=8, attention_size=4)),
+    "sagan_d": ("sagan_discriminator", dict(image_size=16, channels=1, base_filters=8)),
 }
 
 

@@ -51,6 +51,14 @@ TRAINED = {
                     "to one mode (kerasgan/recipes/began.yaml).")),
     "dcgan-digits": ("dcgan", "digits", ("DCGAN (Radford et al. 2016) on the 16x16 scikit-learn "
                      "digits."), {"g_lr": 0.0002}),
+    "sagan-digits": ("sagan", "digits", ("Self-attention GAN (Zhang et al. 2019): spectrally "
+                     "normalised G and D with a self-attention block on the 8x8 feature maps, "
+                     "hinge loss, two time-scale Adam (G 1e-4, D 4e-4, betas 0 / 0.9), on the "
+                     "16x16 digits.")),
+    "dcgan-stacked-digits": ("dcgan", "stacked-digits", ("DCGAN (Radford et al. 2016) on "
+                             "stacked-digits: three random digits as the three channels, 1000 "
+                             "modes (the Stacked-MNIST benchmark on the shipped digits); the "
+                             "plain family, the baseline of the mode-collapse remedies.")),
     "ebgan-digits": ("ebgan", "digits", ("Energy-based GAN (Zhao et al. 2017): DCGAN generator "
                      "and a convolutional autoencoder discriminator whose energy is the per-pixel "
                      "mean squared reconstruction error, on the 16x16 digits.")),

@@ -131,12 +131,12 @@ class SAGAN(GAN):
 
     @classmethod
     def build_tiny(cls, seed=7, **kwargs):
-        """SAGAN nets with 4 base filters on 16x16 grey images (attention at 8x8)."""
+        """SAGAN nets with 4 base filters on 8x8 grey images (attention at 4x4)."""
         from kerasgan import nets
         from kerasgan.data import DataSpec
 
         keras.utils.set_random_seed(seed)
-        generator = nets.sagan_generator(latent_dim=8, image_size=16, channels=1, base_filters=8)
-        discriminator = nets.sagan_discriminator(image_size=16, channels=1, base_filters=8)
+        generator = nets.sagan_generator(latent_dim=8, image_size=8, channels=1, base_filters=4)
+        discriminator = nets.sagan_discriminator(image_size=8, channels=1, base_filters=4)
         model = cls(generator, discriminator, seed=seed, **kwargs)
-        return model, DataSpec("tiny-images", "image", (16, 16, 1))
+        return model, DataSpec("tiny-images", "image", (8, 8, 1))

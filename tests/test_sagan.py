@@ -67,9 +67,10 @@ def test_self_attention_saves_and_runs_in_mixed_precision(tmp_path):
         for policy in ("mixed_float16", "mixed_bfloat16"):
             keras.mixed_precision.set_global_policy(policy)
             layer = SelfAttention()
-            y = layer(x.astype(policy.split("_")[1]))
+            y = layer(x)  # the layer casts its input to the policy's compute dtype
             assert layer.gamma.dtype == "float32"
-            assert str(y.dtype) == policy.split("_")[1] and np.all(np.isfinite(keras.ops.convert_to_numpy(y)))
+            assert keras.backend.standardize_dtype(y.dtype) == policy.split("_")[1]
+            assert np.all(np.isfinite(keras.ops.convert_to_numpy(keras.ops.cast(y, "float32"))))
     finally:
         keras.mixed_precision.set_global_policy(previous)
 
@@ -98,13 +99,13 @@ def test_sagan_nets_put_attention_at_the_requested_side():
 def test_sagan_family_defaults_and_gamma_is_logged_and_moves():
     cls = families.get("sagan")
     g_opt, d_opt = cls.default_optimizers()
-    assert (float(g_opt.learning_rate), float(d_opt.learning_rate)) == (1e-4, 4e-4)
+    assert (float(g_opt.learning_rate), float(d_opt.learning_rate)) == pytest.approx((1e-4, 4e-4))
     assert (g_opt.beta_1, g_opt.beta_2, d_opt.beta_1, d_opt.beta_2) == (0.0, 0.9, 0.0, 0.9)
     model, spec = cls.build_tiny()
     assert model.loss_name == "hinge"
     assert {k: float(v) for k, v in model.attention_gammas().items()} == {
         "g_attention_gamma": 0.0, "d_attention_gamma": 0.0}
-    model.compile(run_eagerly=False, jit_compile=False)
+    model.compile(run_eagerly=True)
     history = model.fit(tiny_dataset(spec), epochs=2, verbose=0)
     for key in ("g_attention_gamma", "d_attention_gamma"):
         assert key in history.history

@@ -110,6 +110,10 @@ CASES = {
     "stargan_d_sn": ("stargan_discriminator",
                      dict(image_size=32, channels=3, num_domains=2, base_filters=4, max_filters=8,
                           num_layers=9, spectral_norm=True)),
+    "sagan_g": ("sagan_generator", dict(latent_dim=8, image_size=16, channels=1, base_filters=8)),
+    "sagan_g_att4": ("sagan_generator",
+                     dict(latent_dim=8, image_size=16, channels=3, base_filters=8, attention_size=4)),
+    "sagan_d": ("sagan_discriminator", dict(image_size=16, channels=1, base_filters=8)),
 }
 
 
@@ -310,6 +314,15 @@ REFERENCE = {  # recorded from the builders before the nets/ split (python tests
     }},
     "unet_instance": {"structure": "b5b08576585dcd89", "outputs": {
         "output": [941.0892, -4.622681],
+    }},
+    "sagan_g": {"structure": "5d23e8337b54d42a", "outputs": {
+        "output": [-124.8488, -0.2184831],
+    }},
+    "sagan_g_att4": {"structure": "fbee74cf8c22842c", "outputs": {
+        "output": [-422.5107, -0.01319579],
+    }},
+    "sagan_d": {"structure": "153fc696e8dce696", "outputs": {
+        "output": [-1.979635, -2.433211],
     }},
 }
 

@@ -51,6 +51,16 @@ TRAINED = {
                     "to one mode (kerasgan/recipes/began.yaml).")),
     "dcgan-digits": ("dcgan", "digits", ("DCGAN (Radford et al. 2016) on the 16x16 scikit-learn "
                      "digits."), {"g_lr": 0.0002}),
+    "sagan-digits": ("sagan", "digits", ("Self-attention GAN (Zhang et al. 2019): spectrally "
+                     "normalised G and D with a self-attention block on the 8x8 feature maps, "
+                     "hinge loss, two time-scale Adam (G 1e-4, D 4e-4, betas 0 / 0.9), on the "
+                     "16x16 digits.")),
+    "dcgan-stacked-digits": ("dcgan", "stacked-digits", ("DCGAN (Radford et al. 2016) on "
+                             "stacked-digits: three random digits as the three channels, 1000 "
+                             "modes (the Stacked-MNIST benchmark on the shipped digits); the "
+                             "plain family, the baseline of the mode-collapse remedies; 15 "
+                             "epochs (2,340 steps), what two shared CPU cores allowed."),
+                             {"epochs": 15}),
     "ebgan-digits": ("ebgan", "digits", ("Energy-based GAN (Zhao et al. 2017): DCGAN generator "
                      "and a convolutional autoencoder discriminator whose energy is the per-pixel "
                      "mean squared reconstruction error, on the 16x16 digits.")),
@@ -131,6 +141,8 @@ _PREPROCESSING = {
     "image": "pixels scaled to [-1, 1], NHWC",
     "mnist5k": ("28x28 digits padded by 2 pixels of background to 32x32 (the DCGAN nets need "
                 "a power of two), pixels scaled to [-1, 1], NHWC"),
+    "stacked-digits": ("three 16x16 digits as the R, G, B channels (one per channel), pixels "
+                       "scaled to [-1, 1], NHWC"),
     "paired": "(source, target) pixels scaled to [-1, 1], NHWC",
     "unpaired": "(a, b) pixels scaled to [-1, 1], NHWC",
 }

@@ -5,7 +5,8 @@
 ``(source, target)`` for "paired" sets (pix2pix), ``(a, b)`` for "unpaired"
 sets (CycleGAN). ``digits-domains`` is a labelled image set whose labels are
 StarGAN domains (see :mod:`kerasgan.data.domains`). ``ground_truth(name)``
-gives the true translation of the synthetic digits sets, for metrics.
+gives the true translation of the synthetic digits sets, for metrics;
+``channel_modes(name)`` says how the modes of ``stacked-digits`` are read.
 
 Sources, by origin, each registering itself with :mod:`kerasgan.data.registry`:
 :mod:`~kerasgan.data.toy2d` (``ring8``, ``grid25``),
@@ -14,6 +15,7 @@ Sources, by origin, each registering itself with :mod:`kerasgan.data.registry`:
 :mod:`~kerasgan.data.digits_paired` (``digits-edges``, ``digits-inverse``),
 :mod:`~kerasgan.data.digits_unpaired` (``digits-rotated``, ``digits-thick``),
 :mod:`~kerasgan.data.domains` (``digits-domains``),
+:mod:`~kerasgan.data.stacked_digits` (``stacked-digits``: three digits as RGB, 1000 modes),
 :mod:`~kerasgan.data.folder_images` (``folder:PATH``),
 :mod:`~kerasgan.data.folder_pairs` (``pairs:PATH``),
 :mod:`~kerasgan.data.folder_unpaired` (``unpaired:PATH``),
@@ -30,12 +32,13 @@ Example:
 
 # Importing a source module registers it; the order of these lines is the order of available().
 from kerasgan.data import toy2d
-from kerasgan.data import digits, mnist5k, digits_paired, digits_unpaired, domains
+from kerasgan.data import digits, mnist5k, digits_paired, digits_unpaired, domains, stacked_digits
 from kerasgan.data import folder_images, folder_pairs, folder_unpaired
 from kerasgan.data import tfds_cycle_gan, tfds_source
 from kerasgan.data import transforms
 from kerasgan.data.base import (
     KINDS,
+    ChannelModes,
     DataError,
     DatasetNotPreparedError,
     DataSpec,
@@ -45,7 +48,7 @@ from kerasgan.data.base import (
 )
 from kerasgan.data.domains import DOMAINS
 from kerasgan.data.pipeline import MAX_IMAGE_SIZE, check_image_size, check_labels
-from kerasgan.data.registry import DataSource, available, ground_truth, load, register, spec
+from kerasgan.data.registry import DataSource, available, channel_modes, ground_truth, load, register, spec
 from kerasgan.data.toy2d import TOY2D, GaussianMixture2D
 
 #: The built-in names (``...:PATH`` stands for any folder); :func:`available` also lists later registrations.
@@ -55,6 +58,8 @@ __all__ = [
     "load",
     "spec",
     "ground_truth",
+    "channel_modes",
+    "ChannelModes",
     "available",
     "register",
     "DataSource",

@@ -16,6 +16,7 @@ __all__ = [
     "DataSpec",
     "TranslationTruth",
     "DomainTruth",
+    "ChannelModes",
     "DataError",
     "UnknownDatasetError",
     "DatasetNotPreparedError",
@@ -182,6 +183,55 @@ class DomainTruth:
     undo: Optional[Dict[int, Callable]] = None
     undo_description: str = ""
     source_domain: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class ChannelModes:
+    """The modes of a set whose every channel shows one class of a labelled set (Stacked MNIST).
+
+    A data set declares this (see :func:`kerasgan.data.channel_modes`) when
+    each image is ``channels`` independent images of ``label_set``, one per
+    channel, so that a mode is the tuple of their classes: ``classes **
+    channels`` modes in all. The ``modes`` metric then classifies each
+    channel with the shipped classifier of ``label_set`` and counts the
+    modes covered, without naming the data set.
+
+    Attributes:
+        label_set: the labelled data set whose shipped classifier reads one
+            channel (e.g. ``"digits"``).
+        classes: classes per channel (10 digits).
+        channels: channels per image (3).
+
+    Example:
+        >>> m = ChannelModes("digits", 10, 3)
+        >>> m.num_modes, int(m.mode_of(np.array([[1, 2, 3]]))[0])
+        (1000, 123)
+    """
+
+    label_set: str
+    classes: int
+    channels: int
+
+    @property
+    def num_modes(self) -> int:
+        """``classes ** channels``."""
+        return int(self.classes) ** int(self.channels)
+
+    def mode_of(self, channel_classes) -> np.ndarray:
+        """The mode index of each image from the class of each of its channels.
+
+        Args:
+            channel_classes: int array ``(N, channels)``, channel 0 first.
+
+        Returns:
+            int64 ``(N,)``: ``sum_k c_k * classes ** (channels - 1 - k)`` (the
+            classes read as the digits of a base-``classes`` number).
+        """
+        c = np.asarray(channel_classes, dtype=np.int64)
+        if c.ndim != 2 or c.shape[1] != self.channels:
+            raise ValueError(f"channel classes must have shape (N, {self.channels}), got {c.shape}")
+        weights = self.classes ** np.arange(self.channels - 1, -1, -1, dtype=np.int64)
+        return c @ weights
 
 
 class DataError(ValueError):

@@ -24,9 +24,11 @@ import numbers
 from typing import Callable, List, Optional, Tuple
 
 from kerasgan.data import pipeline
-from kerasgan.data.base import DataSpec, UnknownDatasetError
+from kerasgan.data.base import ChannelModes, DataSpec, UnknownDatasetError
 
-__all__ = ["DataSource", "register", "source_for", "available", "spec", "load", "ground_truth"]
+__all__ = [
+    "DataSource", "register", "source_for", "available", "spec", "load", "ground_truth", "channel_modes",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +56,9 @@ class DataSource:
             :class:`kerasgan.data.TranslationTruth` or
             :class:`kerasgan.data.DomainTruth`, for sets whose true
             translation is known; ``None`` otherwise.
+        channel_modes: a :class:`kerasgan.data.ChannelModes` for sets whose
+            channels each show one class of a labelled set (their modes are
+            the class tuples); ``None`` otherwise.
 
     Example:
         >>> DataSource(lambda n, **kw: None, lambda n, b, **kw: None, prefix="csv:").listed
@@ -68,6 +73,7 @@ class DataSource:
     fallback: bool = False
     directions: bool = False
     ground_truth: Optional[Callable] = None
+    channel_modes: Optional[ChannelModes] = None
 
     def __post_init__(self):
         object.__setattr__(self, "names", tuple(self.names))
@@ -152,7 +158,7 @@ def available() -> List[str]:
         The registered names in registration order, a prefix source shown as
         ``"PREFIX:PATH"``: ``["ring8", "grid25", "digits", "mnist5k", "digits-edges",
         "digits-inverse", "digits-rotated", "digits-thick", "digits-domains",
-        "folder:PATH", "pairs:PATH", "unpaired:PATH"]`` for the built-ins.
+        "stacked-digits", "folder:PATH", "pairs:PATH", "unpaired:PATH"]`` for the built-ins.
 
     Example:
         >>> available()[:3]
@@ -275,7 +281,7 @@ def load(
     Args:
         name: ``"ring8"``, ``"grid25"``, ``"digits"``, ``"mnist5k"``, ``"digits-edges"``,
             ``"digits-inverse"``, ``"digits-rotated"``, ``"digits-thick"``,
-            ``"digits-domains"``, ``"folder:PATH"``, ``"pairs:PATH"``,
+            ``"digits-domains"``, ``"stacked-digits"``, ``"folder:PATH"``, ``"pairs:PATH"``,
             ``"pairs:DIR_A,DIR_B"``, ``"unpaired:DIR"``,
             ``"unpaired:DIR_A,DIR_B"``, ``"cycle_gan/<config>"`` or another
             tensorflow_datasets name (``"mnist"``, ``"cifar10"``, ...).
@@ -390,3 +396,23 @@ def ground_truth(name: str, split: str = "test"):
             f"a true translation ({known}); folders and tensorflow_datasets sets do not"
         )
     return source.ground_truth(name, split)
+
+
+def channel_modes(name: str) -> Optional[ChannelModes]:
+    """How a data set's modes are read channel by channel, or ``None`` when it does not say.
+
+    Args:
+        name: a data-set name.
+
+    Returns:
+        The :class:`kerasgan.data.ChannelModes` its source declares (e.g.
+        ``stacked-digits``: three digits, 1000 modes), else ``None``.
+
+    Raises:
+        UnknownDatasetError: an invalid name.
+
+    Example:
+        >>> channel_modes("stacked-digits").num_modes, channel_modes("digits")
+        (1000, None)
+    """
+    return source_for(_check_name(name)).channel_modes

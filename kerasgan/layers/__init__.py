@@ -2,5 +2,6 @@
 
 from kerasgan.layers.image_pool import ImageHistoryPool
 from kerasgan.layers.minibatch import MinibatchDiscrimination, MinibatchStddev, PackSamples
+from kerasgan.layers.self_attention import SelfAttention
 
-__all__ = ["ImageHistoryPool", "MinibatchDiscrimination", "MinibatchStddev", "PackSamples"]
+__all__ = ["ImageHistoryPool", "MinibatchDiscrimination", "MinibatchStddev", "PackSamples", "SelfAttention"]

@@ -2,7 +2,8 @@
 
 Every builder returns a functional ``keras.Model`` made of built-in layers only
 (serializable with ``get_config``/``from_config`` and ``keras.models.load_model``
-without custom objects). Output/logit layers always compute in float32, so the
+without custom objects), except SAGAN's, whose ``SelfAttention`` is registered
+with Keras' serialization (``load_model`` finds it once kerasgan is imported). Output/logit layers always compute in float32, so the
 networks are safe under ``mixed_float16`` / ``mixed_bfloat16`` policies.
 
 Layout: shared pieces first -- :mod:`~kerasgan.nets.checks` (argument
@@ -13,8 +14,9 @@ one module per architecture, each with its plain, conditional and
 auxiliary-head variants: :mod:`~kerasgan.nets.mlp`,
 :mod:`~kerasgan.nets.dcgan_generators`, :mod:`~kerasgan.nets.dcgan_discriminators`,
 :mod:`~kerasgan.nets.encoders` (image encoders, BiGAN's joint discriminator),
-:mod:`~kerasgan.nets.translation` (U-Net, ResNet) and
-:mod:`~kerasgan.nets.patchgan`. Each builder registers itself with
+:mod:`~kerasgan.nets.translation` (U-Net, ResNet),
+:mod:`~kerasgan.nets.patchgan` and :mod:`~kerasgan.nets.sagan` (with
+:class:`kerasgan.layers.SelfAttention`, the one builder that uses a kerasgan layer). Each builder registers itself with
 :func:`register_net`; :func:`build` builds one by name.
 """
 
@@ -38,6 +40,7 @@ from kerasgan.nets.mlp import (
 )
 from kerasgan.nets.patchgan import patchgan_discriminator, stargan_discriminator
 from kerasgan.nets.registry import NET_BUILDERS, build, register_net
+from kerasgan.nets.sagan import sagan_discriminator, sagan_generator
 from kerasgan.nets.translation import resnet_generator, unet_generator
 
 __all__ = [
@@ -62,6 +65,8 @@ __all__ = [
     "patchgan_discriminator",
     "register_net",
     "resnet_generator",
+    "sagan_discriminator",
+    "sagan_generator",
     "stargan_discriminator",
     "unet_generator",
     "vaegan_discriminator",

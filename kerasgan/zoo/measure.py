@@ -18,6 +18,11 @@ Protocols (all with seed 0, on the published weights loaded by
   families that list ``reconstruction`` in their ``zoo_metrics`` (those with
   an encoder and ``model.reconstruct``) add how often ``G(E(x))`` of a
   held-out digit keeps its class, and the pixel error;
+- data sets whose channels each show one class (``stacked-digits``,
+  :func:`kerasgan.data.channel_modes`): ``modes`` of 26,000 samples (the
+  Stacked-MNIST protocol of VEEGAN / PacGAN), each channel judged by the
+  declared set's shipped classifier: modes covered and KL(mode histogram ||
+  uniform);
 - translation (``task_l1``): the mean absolute difference in [0, 1] pixel
   units between the translation of held-out (``test`` split) digits and the
   true translation the data set knows (:func:`kerasgan.data.ground_truth`:
@@ -43,6 +48,8 @@ SEED = 0
 POINT_SAMPLES = 2500
 IMAGE_SAMPLES = 10_000
 PER_CLASS = 1000
+#: Samples of the Stacked-MNIST mode count (VEEGAN, PacGAN: 26,000).
+CHANNEL_MODE_SAMPLES = 26_000
 
 
 def _round(values):
@@ -209,6 +216,25 @@ def _judged(model, data, wanted):
     return values, protocol
 
 
+def _channel_modes(model, data):
+    """Modes covered out of ``classes ** channels`` and KL to uniform (Stacked MNIST's protocol)."""
+    from kerasgan import metrics
+
+    result = metrics.evaluate(model, data, ["modes"], num_samples=CHANNEL_MODE_SAMPLES, seed=SEED)
+    values = {k: result[k] for k in ("modes", "mode_kl", "mean_confidence")}
+    settings = result["protocol"]["modes"]
+    protocol = {
+        "num_samples": CHANNEL_MODE_SAMPLES,
+        "seed": SEED,
+        "extractor": f"{settings['classifier']} (shipped; logits), one channel at a time",
+        "data_split": settings["kind"],
+        "metrics": f"modes = modes (class tuples) with at least one of the samples, out of "
+                   f"{result['num_modes']}; mode_kl = KL(mode histogram || uniform), nats; "
+                   "mean_confidence = the judge's mean top probability per channel",
+    }
+    return values, protocol
+
+
 def _translation(model, data, wanted=("task_l1",)):
     """Task L1 (and, when the family lists ``content_kept``, content kept) on the held-out truth."""
     from kerasgan import data as data_module
@@ -242,6 +268,8 @@ def measure_model(model, entry):
         values, protocol = _translation(model, data, wanted)
     elif kind == "points" and data in data_module.TOY2D:
         values, protocol = _points(model, data)
+    elif kind == "image" and data_module.channel_modes(data) is not None:
+        values, protocol = _channel_modes(model, data)
     elif judge_for(data) is not None and wanted:
         values, protocol = _judged(model, data, wanted)
     else:

@@ -14,6 +14,8 @@ Sources, by origin, each registering itself with :mod:`kerasgan.data.registry`:
 :mod:`~kerasgan.data.digits_paired` (``digits-edges``, ``digits-inverse``),
 :mod:`~kerasgan.data.digits_unpaired` (``digits-rotated``, ``digits-thick``),
 :mod:`~kerasgan.data.domains` (``digits-domains``),
+:mod:`~kerasgan.data.domain_adapt` (``digits-adapt-inverse``, ``digits-adapt-thick``,
+``adapt:SOURCE,TARGET``: labelled source and unlabelled target, for DANN),
 :mod:`~kerasgan.data.folder_images` (``folder:PATH``),
 :mod:`~kerasgan.data.folder_pairs` (``pairs:PATH``),
 :mod:`~kerasgan.data.folder_unpaired` (``unpaired:PATH``),
@@ -32,10 +34,12 @@ Example:
 from kerasgan.data import toy2d
 from kerasgan.data import digits, mnist5k, digits_paired, digits_unpaired, domains
 from kerasgan.data import folder_images, folder_pairs, folder_unpaired
+from kerasgan.data import domain_adapt
 from kerasgan.data import tfds_cycle_gan, tfds_source
 from kerasgan.data import transforms
 from kerasgan.data.base import (
     KINDS,
+    AdaptTruth,
     DataError,
     DatasetNotPreparedError,
     DataSpec,
@@ -67,6 +71,7 @@ __all__ = [
     "DataSpec",
     "TranslationTruth",
     "DomainTruth",
+    "AdaptTruth",
     "DataError",
     "UnknownDatasetError",
     "DatasetNotPreparedError",

@@ -220,7 +220,13 @@ class DANN(AdversarialModel):
     # ------------------------------------------------------------ inference
 
     def call(self, inputs, training=False):
-        """Class logits of images: ``model.predict(images)``."""
+        """Class logits of images: ``model.predict(images)``.
+
+        Given a ``(source, labels)`` pair (the ``x`` Keras finds in an
+        adaptation batch when it builds the model), classifies the source.
+        """
+        if isinstance(inputs, (tuple, list)):
+            inputs = inputs[0]
         return self.classifier(self.features(inputs, training=training), training=training)
 
     def classify(self, images, batch_size=256, probabilities=False):

@@ -128,6 +128,7 @@ class DANN(AdversarialModel):
     metric_names = ("d_loss", "g_loss", "class_loss", "domain_loss", "source_accuracy", "reversal")
     metric_directions = {"source_accuracy": "up", "reversal": "up"}
     data_kinds = ("adapt",)
+    needs_labels = True  # the source's labels (the target's never reach training)
     data_hint = "a domain-adaptation set (digits-adapt-inverse, digits-adapt-thick, adapt:SOURCE,TARGET)"
     sampling = "classification"
     zoo_metrics = {"adapt": ("target_accuracy",)}
@@ -272,8 +273,13 @@ class DANN(AdversarialModel):
         if preview is None or "target" not in preview:
             raise ValueError("DANN draws a preview of target images: pass preview={'target': images}.")
         images = np.asarray(preview["target"], dtype="float32")
-        order = np.argsort(self.classify(images), kind="stable")
-        return SamplePicture("grid", images[order], nrow=min(8, len(images)))
+        predicted = self.classify(images)
+        order = np.argsort(predicted, kind="stable")
+        nrow = min(8, len(images))
+        rows = [" ".join(str(k) for k in predicted[order][i:i + nrow]) for i in range(0, len(images), nrow)]
+        text = ("target-domain images in order of their predicted class, row by row: "
+                + " | ".join(rows))
+        return SamplePicture("grid", images[order], nrow=nrow, caption=text)
 
     # ------------------------------------------------------------ serving
 

@@ -193,3 +193,22 @@ def test_target_accuracy_scores_the_held_out_target_domain():
         metrics.evaluate(oracle, "digits-adapt-inverse", ["fid"])
     with pytest.raises(ValueError, match="not one"):
         metrics.Evaluator("digits-inverse", ["target_accuracy"])
+
+
+def test_zoo_entry_remeasures_its_published_target_accuracy(tmp_path, capsys):
+    """The shipped dann-digits-inverse weights give the published figures, through the zoo and the CLI."""
+    import json
+
+    from kerasgan import cli, zoo
+    from kerasgan.zoo import measure
+
+    published = zoo.info("dann-digits-inverse")["metrics"]
+    measured = measure.measure_entry("dann-digits-inverse")
+    assert measured["values"].keys() == published["values"].keys() >= {"target_accuracy", "source_accuracy"}
+    for key, value in published["values"].items():
+        assert measured["values"][key] == pytest.approx(value, abs=2e-3), key
+    out = tmp_path / "eval.json"
+    assert cli.main(["eval", "dann-digits-inverse", "--data", "digits-adapt-inverse", "--json", str(out)]) == 0
+    written = json.loads(out.read_text())
+    assert written["protocol"]["metrics"] == ["target_accuracy"]  # the default of a classifier
+    assert written["target_accuracy"] == pytest.approx(published["values"]["target_accuracy"], abs=2e-3)

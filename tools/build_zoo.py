@@ -137,6 +137,7 @@ _PREPROCESSING = {
                 "a power of two), pixels scaled to [-1, 1], NHWC"),
     "paired": "(source, target) pixels scaled to [-1, 1], NHWC",
     "unpaired": "(a, b) pixels scaled to [-1, 1], NHWC",
+    "adapt": "((source, label), target) pixels scaled to [-1, 1], NHWC",
 }
 
 

@@ -63,7 +63,7 @@ CHECKS = (
 )
 #: Data sets that ship with kerasgan, by data kind (for the preset check).
 SHIPPED_DATA = {"points": "ring8", "image": "digits", "paired": "digits-edges",
-                "unpaired": "digits-rotated"}
+                "unpaired": "digits-rotated", "adapt": "digits-adapt-inverse"}
 _EXAMPLES = 16
 _BATCH = 8
 
@@ -72,7 +72,8 @@ def tiny_dataset(spec, n=_EXAMPLES, batch_size=_BATCH, seed=0):
     """A fixed, unshuffled data set of random examples in the structure of ``spec``.
 
     Points are standard normal; images uniform in [-1, 1]; labelled specs
-    give ``(x, label)``, paired ``(source, target)`` and unpaired ``(a, b)``.
+    give ``(x, label)``, paired ``(source, target)``, unpaired ``(a, b)`` and
+    adaptation sets ``((source, label), target)``.
     """
     import tensorflow as tf
 
@@ -86,6 +87,9 @@ def tiny_dataset(spec, n=_EXAMPLES, batch_size=_BATCH, seed=0):
     x = examples(tuple(spec.shape))
     if spec.kind in ("paired", "unpaired"):
         elements = (x, examples(tuple(spec.target_shape)))
+    elif spec.kind == "adapt":
+        labels = (np.arange(n) % spec.num_classes).astype("int32")
+        elements = ((x, labels), examples(tuple(spec.target_shape)))
     elif spec.num_classes:
         elements = (x, (np.arange(n) % spec.num_classes).astype("int32"))
     else:
@@ -135,8 +139,10 @@ def _default_conditions(model):
 def _samples(model, spec):
     """Deterministic outputs of a model for round-trip comparisons."""
     conditions = _default_conditions(model)
-    if model.sampling == "translation":
+    if model.sampling in ("translation", "classification"):
         element = next(iter(tiny_dataset(spec, n=4, batch_size=4, seed=3)))
+        if model.sampling == "classification":  # the target images of ((source, label), target)
+            return model.classify(np.asarray(element[-1]), probabilities=True)
         x = np.asarray(element[0] if isinstance(element, tuple) else element)
         return model.translate(x, **conditions)
     return model.generate(4, seed=1, **{k: [v] * 4 for k, v in conditions.items()})
@@ -310,7 +316,7 @@ def _check_savedmodel(family_cls, tiny_kwargs, tmp):
     signatures = describe_savedmodel(result.path)
     if "serving_default" not in signatures:
         _fail(family_cls, "savedmodel", f"no serving_default signature: {sorted(signatures)}.")
-    wanted = {"translation": "translate_bytes"}.get(model.sampling, "generate")
+    wanted = {"translation": "translate_bytes", "classification": "classify"}.get(model.sampling, "generate")
     if wanted not in signatures:
         _fail(family_cls, "savedmodel", f"no {wanted} signature: {sorted(signatures)}.")
 
@@ -328,7 +334,7 @@ def _check_onnx(family_cls, tiny_kwargs, tmp):
 def _check_preset(family_cls, tiny_kwargs, tmp):
     from kerasgan import data, families
 
-    kinds = [kind for kind in ("points", "image", "paired", "unpaired") if kind in family_cls.data_kinds]
+    kinds = [kind for kind in SHIPPED_DATA if kind in family_cls.data_kinds]
     if not kinds:
         _fail(family_cls, "preset", f"no shipped data set for the kinds {family_cls.data_kinds}.")
     name = SHIPPED_DATA[kinds[0]]

@@ -87,6 +87,10 @@ def _batch_structure(spec, batch):
     if spec.kind in ("paired", "unpaired"):
         return isinstance(batch, tuple) and [tuple(b.shape) for b in batch] == [
             (2, *spec.shape), (2, *spec.target_shape)]
+    if spec.kind == "adapt":
+        (source, labels), target = batch
+        return (tuple(source.shape) == (2, *spec.shape) and labels.dtype.name == "int32"
+                and tuple(target.shape) == (2, *spec.target_shape))
     if spec.num_classes:
         return (isinstance(batch, tuple) and tuple(batch[0].shape) == (2, *spec.shape)
                 and batch[1].dtype.name == "int32")

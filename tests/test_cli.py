@@ -219,7 +219,7 @@ TINY = ["--epochs", "1", "--epoch-size", "64", "--batch-size", "16", "--image-si
 #: Images: digits in 3 labelled domains (original, inverted, rotated), so that label- and
 #: domain-conditional families get 3 classes, not 10 (StarGAN's step grows with them).
 DATA_OF_KIND = {"image": "digits-domains", "paired": "digits-edges", "unpaired": "digits-rotated",
-                "points": "ring8"}
+                "adapt": "digits-adapt-inverse", "points": "ring8"}
 
 
 def data_for(family):

@@ -145,7 +145,7 @@ def test_dataspec_kinds_and_target_shape():
         "DataSpec(name='digits', kind='image', shape=(16, 16, 1), num_classes=10)"
     )
     assert "target_shape=(8, 8, 1)" in repr(s)
-    assert data.KINDS == ("points", "image", "paired", "unpaired")
+    assert data.KINDS == ("points", "image", "paired", "unpaired", "adapt")
     with pytest.raises(ValueError, match="needs target_shape"):
         data.DataSpec("u", "unpaired", (8, 8, 3))
     with pytest.raises(ValueError, match="target_shape applies"):

@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 from kerasgan import data, families
-from kerasgan.testing import tiny_dataset
+from kerasgan.testing import SHIPPED_DATA, tiny_dataset
 
 
 def tiny(name, **kwargs):
@@ -96,13 +96,13 @@ def test_image_pool_returns_history_once_full():
 
 
 # Each family's default networks train on a data set that ships, of a kind it declares.
-_SHIPPED = {"points": "ring8", "image": "digits", "paired": "digits-edges", "unpaired": "digits-rotated"}
+_SHIPPED = SHIPPED_DATA
 
 
 @pytest.mark.parametrize("name", families.names())
 def test_build_for_data_trains_on_a_shipped_data_set(name):
     cls = families.get(name)
-    kind = next(k for k in ("image", "points", "paired", "unpaired") if k in cls.data_kinds)
+    kind = next(k for k in ("image", "points", "paired", "unpaired", "adapt") if k in cls.data_kinds)
     data_name = _SHIPPED[kind]
     size = {} if kind == "points" else {"image_size": 16}
     spec = data.spec(data_name, **size)

@@ -129,7 +129,7 @@ def _settings(model):
 
 
 #: Shipped data sets, one of each kind (digits-domains: images labelled with their domain).
-_CANDIDATES = ("ring8", "digits", "digits-domains", "digits-edges", "digits-rotated")
+_CANDIDATES = ("ring8", "digits", "digits-domains", "digits-edges", "digits-rotated", "digits-adapt-inverse")
 
 
 def _cases():

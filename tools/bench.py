@@ -250,7 +250,7 @@ def make_spec(shape, image_size, family, channels=1, num_classes=10):
         if not kinds:
             raise ValueError(f"{family} trains on 2-D points only; use --shape points.")
         image = (image_size, image_size, channels)
-        target = image if kinds[0] in ("paired", "unpaired") else None
+        target = image if kinds[0] in ("paired", "unpaired", "adapt") else None
         spec = DataSpec(f"bench-{kinds[0]}", kinds[0], image, labels, target_shape=target)
     else:
         raise ValueError(f"--shape must be 'image' or 'points', got {shape!r}")
@@ -269,7 +269,8 @@ def make_dataset(spec, batch_size, seed=0):
     """Synthetic uniform[-1, 1] data in the spec's batch structure, repeated forever.
 
     ``x`` (or ``(x, label)`` when the spec has labels); ``(source, target)``
-    for paired and ``(a, b)`` for unpaired specs.
+    for paired, ``(a, b)`` for unpaired and ``((source, label), target)`` for
+    adaptation specs.
     """
     import numpy as np
     import tensorflow as tf
@@ -280,6 +281,9 @@ def make_dataset(spec, batch_size, seed=0):
     if spec.kind in ("paired", "unpaired"):
         other = rng.uniform(-1.0, 1.0, size=(n,) + tuple(spec.target_shape)).astype("float32")
         elements = (x, other)
+    elif spec.kind == "adapt":
+        other = rng.uniform(-1.0, 1.0, size=(n,) + tuple(spec.target_shape)).astype("float32")
+        elements = ((x, (np.arange(n) % spec.num_classes).astype("int32")), other)
     elif spec.num_classes:
         elements = (x, (np.arange(n) % spec.num_classes).astype("int32"))
     else:

@@ -101,6 +101,10 @@ TRAINED = {
     "stargan-digits-domains": ("stargan", "digits-domains", ("StarGAN (Choi et al. 2018): one "
                                "generator for original / inverted / rotated digits."),
                                {"jit_compile": True}),
+    "dann-digits-inverse": ("dann", "digits-adapt-inverse", ("Domain-adversarial training (Ganin et "
+                            "al. 2016): a digits classifier trained on labelled upright digits and "
+                            "unlabelled inverted digits (the other half), scored on held-out "
+                            "inverted digits.")),
 }
 
 #: Paper recipes without published weights (too big to train here): name ->
@@ -145,6 +149,7 @@ _PREPROCESSING = {
                        "scaled to [-1, 1], NHWC"),
     "paired": "(source, target) pixels scaled to [-1, 1], NHWC",
     "unpaired": "(a, b) pixels scaled to [-1, 1], NHWC",
+    "adapt": "((source, label), target) pixels scaled to [-1, 1], NHWC",
 }
 
 

@@ -32,7 +32,8 @@ def _metrics_help():
     return (
         f"comma-separated, from {','.join(METRICS)} (default {','.join(DEFAULT_METRICS)}; "
         "no 'is' for 2-D points; content_kept, the default of image-to-image models, "
-        "translates the held-out images of --data and judges them)"
+        "translates the held-out images of --data and judges them; target_accuracy, the default of "
+        "classifier families (DANN), classifies the held-out target domain of an adaptation set)"
     )
 
 
@@ -40,7 +41,8 @@ def register(subparsers):
     """Registers ``kerasgan eval``."""
     p = subparsers.add_parser(
         "eval",
-        help="evaluate a saved model: FID, KID, IS, precision/recall, mode coverage, Parzen, content kept",
+        help="evaluate a saved model: FID, KID, IS, precision/recall, mode coverage, Parzen, content kept, "
+             "target accuracy",
         description=(
             "Evaluate a saved .keras model against a data set, print a table and optionally "
             "write JSON (values and protocol). Digits are judged with the shipped digits "
@@ -48,7 +50,9 @@ def register(subparsers):
             "ImageNet weights must be in ~/.keras/models or given with --inception-weights). "
             "Image-to-image models (pix2pix, CycleGAN, StarGAN) are judged with content_kept on "
             "the held-out images of a data set whose translation is known (digits-edges, "
-            "digits-inverse, digits-rotated, digits-thick, digits-domains). "
+            "digits-inverse, digits-rotated, digits-thick, digits-domains). Classifier families "
+            "(DANN) are judged with target_accuracy on the held-out target domain of an adaptation "
+            "set (digits-adapt-inverse, digits-adapt-thick, adapt:SOURCE,TARGET). "
             "Protocol: docs/metrics.md."
         ),
     )
@@ -125,11 +129,13 @@ def _cmd_eval(args):
         raise CLIError(f"--json must name a .json file, got {args.json!r}.")
     from kerasgan import training
     from kerasgan.metrics.evaluation import evaluate, scalar_results
+    from kerasgan.metrics.registry import model_metric_names
 
     model = load_model_argument(args.model)
     metrics = args.metrics
-    if getattr(model, "sampling", None) == "translation":  # measured on the data's truth, nothing is sampled
-        metrics = metrics or ("content_kept",)
+    model_metrics = model_metric_names(model)
+    if model_metrics:  # measured on the data's truth, nothing is sampled
+        metrics = metrics or model_metrics
         bar = _NoProgress()
     else:
         bar = _count_samples(model, args.num_samples)

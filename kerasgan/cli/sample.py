@@ -124,12 +124,13 @@ def _conditions_from_flags(args, model):
         if isinstance(allowed, int):
             _check_range(value, allowed, flag, key)
         conditions[key] = value
-    translation = model.sampling == "translation"
-    if not translation and args.input is not None:
+    takes_images = model.sampling != "noise"  # translators and classifiers read --input
+    if not takes_images and args.input is not None:
         raise CLIError(f"--input needs an image-to-image model; {name} samples from noise: drop --input.")
-    if translation and args.input is None:
+    if takes_images and args.input is None:
+        verb = "classifies" if model.sampling == "classification" else "translates"
         raise CLIError(
-            f"{name} translates images rather than sampling noise: pass --input DIR "
+            f"{name} {verb} images rather than sampling noise: pass --input DIR "
             "(a folder of images)."
         )
     return conditions
@@ -191,11 +192,14 @@ def _cmd_sample(args):
 
     model = load_model_argument(args.model)
     conditions = _conditions_from_flags(args, model)
-    if model.sampling == "translation":
+    if model.sampling != "noise":
         inputs = _input_images(args, model, conditions)
         picture = model.sample_picture(args.seed, preview={"x": inputs}, **conditions)
         training.draw_picture(picture, args.output, nrow=args.nrow)
-        print(f"Translated {len(inputs)} images of {args.input} into {args.output}")
+        verb = "Classified" if model.sampling == "classification" else "Translated"
+        print(f"{verb} {len(inputs)} images of {args.input} into {args.output}")
+        if picture.caption:
+            print(picture.caption)
         return 0
     picture = model.sample_picture(args.seed, n=args.num, **conditions)
     data_name = _data_name(args)

@@ -39,11 +39,14 @@ class SamplePicture:
         samples: the points or images (``"groups"``: a list of columns, each
             an array ``(N, H, W, C)`` or a list of them).
         nrow: images per grid row.
+        caption: what the rows and columns are, when the family says it
+            itself (``None``: the gallery says it from the layout).
     """
 
     layout: str
     samples: object
     nrow: int | None = None
+    caption: str | None = None
 
     @property
     def drawn(self):

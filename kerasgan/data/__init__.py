@@ -16,6 +16,8 @@ Sources, by origin, each registering itself with :mod:`kerasgan.data.registry`:
 :mod:`~kerasgan.data.digits_unpaired` (``digits-rotated``, ``digits-thick``),
 :mod:`~kerasgan.data.domains` (``digits-domains``),
 :mod:`~kerasgan.data.stacked_digits` (``stacked-digits``: three digits as RGB, 1000 modes),
+:mod:`~kerasgan.data.domain_adapt` (``digits-adapt-inverse``, ``digits-adapt-thick``,
+``adapt:SOURCE,TARGET``: labelled source and unlabelled target, for DANN),
 :mod:`~kerasgan.data.folder_images` (``folder:PATH``),
 :mod:`~kerasgan.data.folder_pairs` (``pairs:PATH``),
 :mod:`~kerasgan.data.folder_unpaired` (``unpaired:PATH``),
@@ -34,11 +36,13 @@ Example:
 from kerasgan.data import toy2d
 from kerasgan.data import digits, mnist5k, digits_paired, digits_unpaired, domains, stacked_digits
 from kerasgan.data import folder_images, folder_pairs, folder_unpaired
+from kerasgan.data import domain_adapt
 from kerasgan.data import tfds_cycle_gan, tfds_source
 from kerasgan.data import transforms
 from kerasgan.data.base import (
     KINDS,
     ChannelModes,
+    AdaptTruth,
     DataError,
     DatasetNotPreparedError,
     DataSpec,
@@ -72,6 +76,7 @@ __all__ = [
     "DataSpec",
     "TranslationTruth",
     "DomainTruth",
+    "AdaptTruth",
     "DataError",
     "UnknownDatasetError",
     "DatasetNotPreparedError",

@@ -17,6 +17,9 @@ __all__ = [
     "TranslationTruth",
     "DomainTruth",
     "ChannelModes",
+
+
+    "AdaptTruth",
     "DataError",
     "UnknownDatasetError",
     "DatasetNotPreparedError",
@@ -24,7 +27,7 @@ __all__ = [
 
 
 #: Values of :attr:`DataSpec.kind`.
-KINDS = ("points", "image", "paired", "unpaired")
+KINDS = ("points", "image", "paired", "unpaired", "adapt")
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -41,11 +44,15 @@ class DataSpec:
       ``source`` has ``shape``, ``target`` has ``target_shape``;
     * ``"unpaired"``: ``(a, b)`` drawn independently from two domains
       (CycleGAN); ``a`` has ``shape``, ``b`` has ``target_shape``.
+    * ``"adapt"``: ``((source, labels), target)`` for domain adaptation
+      (DANN): labelled source images of ``shape`` with ``num_classes``
+      classes and unlabelled target images of ``target_shape``, drawn
+      independently.
 
     Attributes:
         name: The data-set name as given to :func:`kerasgan.data.load`
             (e.g. ``"ring8"``, ``"digits"``, ``"mnist"``, ``"folder:/imgs"``).
-        kind: ``"points"``, ``"image"``, ``"paired"`` or ``"unpaired"``.
+        kind: ``"points"``, ``"image"``, ``"paired"``, ``"unpaired"`` or ``"adapt"``.
         shape: Shape of ONE example (no batch axis): ``(2,)`` for points,
             ``(H, W, C)`` for images, the source / domain-A image for
             paired / unpaired sets.
@@ -63,7 +70,7 @@ class DataSpec:
     """
 
     name: str
-    kind: Literal["points", "image", "paired", "unpaired"]
+    kind: Literal["points", "image", "paired", "unpaired", "adapt"]
     shape: Tuple[int, ...]
     num_classes: Optional[int] = None
     target_shape: Optional[Tuple[int, ...]] = None
@@ -73,13 +80,13 @@ class DataSpec:
             choices = ", ".join(repr(k) for k in KINDS)
             raise ValueError(f"DataSpec.kind must be one of {choices}, got {self.kind!r}")
         object.__setattr__(self, "shape", tuple(int(d) for d in self.shape))
-        if self.kind in ("paired", "unpaired"):
+        if self.kind in ("paired", "unpaired", "adapt"):
             if self.target_shape is None:
                 raise ValueError(f"DataSpec of kind {self.kind!r} needs target_shape (the second image's shape)")
             object.__setattr__(self, "target_shape", tuple(int(d) for d in self.target_shape))
         elif self.target_shape is not None:
             raise ValueError(
-                f"DataSpec.target_shape applies to 'paired'/'unpaired' sets only, "
+                f"DataSpec.target_shape applies to 'paired'/'unpaired'/'adapt' sets only, "
                 f"not kind {self.kind!r}; got {self.target_shape!r}"
             )
 
@@ -232,6 +239,31 @@ class ChannelModes:
             raise ValueError(f"channel classes must have shape (N, {self.channels}), got {c.shape}")
         weights = self.classes ** np.arange(self.channels - 1, -1, -1, dtype=np.int64)
         return c @ weights
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class AdaptTruth:
+    """The labelled target domain of a domain-adaptation set (see :func:`kerasgan.data.ground_truth`).
+
+    Training never sees these labels; metrics read them to score a
+    classifier on the target domain.
+
+    Attributes:
+        target: float32 target-domain images ``(N, H, W, C)`` in [-1, 1].
+        labels: int32 class of each image ``(N,)``.
+        description: one line saying what the target domain is.
+        num_classes: number of classes.
+
+    Example:
+        >>> t = AdaptTruth(np.zeros((2, 8, 8, 1)), np.array([0, 1]), "two blanks", 10)
+        >>> t.num_classes
+        10
+    """
+
+    target: np.ndarray
+    labels: np.ndarray
+    description: str
+    num_classes: int
 
 
 class DataError(ValueError):

@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 #: The generator kinds, each with its own signatures (see ``docs/export.md``).
-KINDS = ("noise", "labels", "categories", "translation", "translation_domain", "points")
+KINDS = ("noise", "labels", "categories", "translation", "translation_domain", "points", "classifier")
 
 
 from kerasgan.errors import ExportError  # noqa: E402  (re-exported)
@@ -110,7 +110,7 @@ class GeneratorInfo:
         sample_shape: shape of one output sample (``(H, W, C)`` or ``(2,)``).
         input_shape: shape of one input image (translation kinds, and the
             ``encode`` signature of families with an encoder), else ``None``.
-        output_key: ``"images"`` or ``"points"``.
+        output_key: ``"images"``, ``"points"`` or (classifiers) ``"probabilities"``.
         compute_dtype: the generator's compute dtype (float16 under mixed precision).
         encoder: the family's encoder network (``model.serving_encoder()``), else ``None``.
         encoder_output: the encoder's output that holds the latents (``None``: its only output).
@@ -129,6 +129,11 @@ class GeneratorInfo:
     compute_dtype: str
     encoder: object = None
     encoder_output: str | None = None
+
+    @property
+    def takes_image(self):
+        """True when the signatures take an ``image`` (translation kinds, classifiers)."""
+        return self.kind.startswith("translation") or self.kind == "classifier"
 
     @property
     def is_image(self):
@@ -195,9 +200,11 @@ def describe_generator(model, direction=None):
         "labels": getattr(model, "num_classes", None),
         "categories": getattr(model, "num_categories", None),
         "translation_domain": getattr(model, "num_domains", None),
+        "classifier": getattr(model, "num_classes", None),
     }.get(kind)
     input_shape = None
-    if kind.startswith("translation"):
+    takes_image = kind.startswith("translation") or kind == "classifier"
+    if takes_image:
         by_name = {t.name: t for t in network.inputs}
         image = by_name.get("image", network.inputs[0])
         input_shape = tuple(int(d) for d in image.shape[1:])
@@ -210,11 +217,11 @@ def describe_generator(model, direction=None):
         kind=kind,
         network=network,
         direction=direction,
-        latent_dim=None if kind.startswith("translation") else int(model.latent_dim),
+        latent_dim=None if takes_image else int(model.latent_dim),
         num_classes=None if num_classes is None else int(num_classes),
         sample_shape=sample_shape,
         input_shape=input_shape,
-        output_key="images" if len(sample_shape) == 3 else "points",
+        output_key="images" if len(sample_shape) == 3 else ("probabilities" if kind == "classifier" else "points"),
         compute_dtype=_compute_dtype(network),
         encoder=encoder,
         encoder_output=encoder_output,
@@ -259,8 +266,8 @@ def latents_for_seeds(model, seeds, categories=None):
 
     model, _ = load_model(model)
     info = describe_generator(model)
-    if info.kind.startswith("translation"):
-        raise ExportError(f"{info.family} translates images; it has no latents to draw.")
+    if info.takes_image:
+        raise ExportError(f"{info.family} takes images; it has no latents to draw.")
     seeds = np.asarray(seeds, dtype="int64").reshape(-1)
     if info.kind == "categories":
         if categories is None:

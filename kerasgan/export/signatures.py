@@ -10,7 +10,9 @@ coordinates in both. Names (inputs ``z``, ``label``, ``seed``,
 ``category``, ``image``, ``image_bytes``; outputs ``images``,
 ``images_bytes``, ``points``, ``z``) are part of the serving contract.
 Families with an encoder (``model.serving_encoder()``) add
-``encode(image) -> z``.
+``encode(image) -> z``. Classifier families (kind ``"classifier"``, DANN)
+serve ``serving_default(image) -> probabilities`` and
+``classify(image) -> probabilities, labels``.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ def run_generator(info, network, main, label=None):
         out = network({"z": main, "label": label}, training=False)
     elif info.kind == "translation_domain":
         out = network({"image": main, "domain": label}, training=False)
+    elif info.kind == "classifier":
+        return tf.nn.softmax(tf.cast(network(main, training=False), tf.float32), axis=-1)
     else:
         out = network(main, training=False)
     return tf.cast(out, tf.float32)
@@ -131,7 +135,7 @@ def core_endpoint(info, network, checks=True):
     """
     import tensorflow as tf
 
-    translation = info.kind.startswith("translation")
+    translation = info.takes_image
     main_spec = (
         _spec((None, *info.input_shape), tf.float32, "image")
         if translation
@@ -233,6 +237,17 @@ def _bytes_endpoint(info, network):
     return Endpoint("translate_bytes", translate_bytes, [bytes_spec])
 
 
+def _classify_endpoint(info, network):
+    """``classify``: ``image`` in [0, 1] -> class ``probabilities`` and int64 ``labels``."""
+    import tensorflow as tf
+
+    def classify(image):
+        probabilities = run_generator(info, network, image * 2.0 - 1.0)
+        return {"probabilities": probabilities, "labels": tf.argmax(probabilities, axis=-1)}
+
+    return Endpoint("classify", classify, [_spec((None, *info.input_shape), tf.float32, "image")])
+
+
 def serving_endpoints(info, network, extras=(), encoder=None):
     """All SavedModel endpoints of a generator, ``serving_default`` first.
 
@@ -248,7 +263,9 @@ def serving_endpoints(info, network, extras=(), encoder=None):
         list of :class:`Endpoint`.
     """
     endpoints = [core_endpoint(info, network)]
-    if info.kind.startswith("translation"):
+    if info.kind == "classifier":
+        endpoints.append(_classify_endpoint(info, network))
+    elif info.kind.startswith("translation"):
         endpoints.append(_bytes_endpoint(info, network))
         for extra_info, extra_network in extras:
             other = core_endpoint(extra_info, extra_network)

@@ -90,8 +90,9 @@ class Metric:
         needs_reference: compares against real-data feature statistics.
         keeps_features: needs the generated feature vectors themselves, not
             only their mean and covariance.
-        reads_translator: measures an image-to-image model on the data's
-            ground truth (:meth:`measure_translator`) rather than samples.
+        reads_translator: measures a model itself on the data's ground
+            truth (:meth:`measure_translator`) rather than samples: an
+            image-to-image model, or the family kind :attr:`reads_sampling` names.
 
     Args:
         **options: values for the keys of :attr:`options` (others are ignored,
@@ -105,6 +106,9 @@ class Metric:
     needs_reference: ClassVar[bool] = False
     keeps_features: ClassVar[bool] = False
     reads_translator: ClassVar[bool] = False
+    #: The ``sampling`` of the models a :attr:`reads_translator` metric reads
+    #: (``"translation"``: ``translate``; ``"classification"``: ``classify``).
+    reads_sampling: ClassVar[str] = "translation"
 
     def __init__(self, **options):
         self.settings: Dict[str, Any] = {

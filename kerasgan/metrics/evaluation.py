@@ -214,27 +214,34 @@ class Evaluator:
         return self._run(prepend(first, batches), context)
 
     def _reads_translator(self, samples) -> bool:
-        """Whether the metrics measure ``samples`` as an image-to-image model (checked)."""
-        readers = [m.name for m in self.metric_objects if m.reads_translator]
-        translator = getattr(samples, "sampling", None) == "translation"
+        """Whether the metrics measure ``samples`` as a model (a translator, a classifier), checked."""
+        from kerasgan.metrics.registry import model_metric_names
+
+        readers = [m for m in self.metric_objects if m.reads_translator]
+        sampling = getattr(samples, "sampling", None)
+        model_metrics = list(model_metric_names(samples))
         if not readers:
-            if translator:
+            if model_metrics:
                 raise ValueError(
-                    f"{type(samples).__name__} translates images rather than sampling them: "
-                    "evaluate it with metrics=['content_kept']"
+                    f"{type(samples).__name__} is measured as a model ({sampling}) rather than by "
+                    f"sampling it: evaluate it with metrics={model_metrics}"
                 )
             return False
         others = [m.name for m in self.metric_objects if not m.reads_translator]
+        names = [m.name for m in readers]
         if others:
             raise ValueError(
-                f"{', '.join(readers)} measure an image-to-image model and {', '.join(others)} "
+                f"{', '.join(names)} measure a model and {', '.join(others)} "
                 "samples: evaluate them separately"
             )
-        if not translator:
-            raise ValueError(
-                f"{', '.join(readers)} measure an image-to-image model (with translate()); "
-                f"got {type(samples).__name__}"
-            )
+        wrong = [m.name for m in readers if m.reads_sampling != sampling]
+        if wrong:
+            verb = {"translation": "an image-to-image model (with translate())",
+                    "classification": "a classifier (with classify())"}
+            wanted = "; ".join(f"{m.name} measure {verb.get(m.reads_sampling, m.reads_sampling)}"
+                               for m in readers if m.name in wrong)
+            hint = f"; for this model use metrics={model_metrics}" if model_metrics else ""
+            raise ValueError(f"{wanted}; got {type(samples).__name__}{hint}")
         return True
 
     def _translator_results(self, model, num_samples, seed) -> Dict[str, object]:
@@ -244,7 +251,8 @@ class Evaluator:
             batch_size=self.batch_size, data_dir=self.data_dir,
         )
         results: Dict[str, object] = {}
-        protocol: Dict[str, object] = {"metrics": list(self.metrics), "data": self.data_name, "kind": "translation"}
+        protocol: Dict[str, object] = {"metrics": list(self.metrics), "data": self.data_name,
+                                       "kind": getattr(model, "sampling", "translation")}
         for metric in self.metric_objects:
             values, settings = metric.measure_translator(model, context)
             results.update(values)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Dict, Tuple, Type
 
+from kerasgan.metrics.adaptation import TargetAccuracy
 from kerasgan.metrics.base import Metric
 from kerasgan.metrics.classifier_metrics import InceptionScore, Modes
 from kerasgan.metrics.content_kept import ContentKept
@@ -26,6 +27,7 @@ __all__ = [
     "parse_metrics",
     "metric_class",
     "metric_options",
+    "model_metric_names",
 ]
 
 #: Every metric class, in report order.
@@ -37,6 +39,7 @@ METRIC_CLASSES: Tuple[Type[Metric], ...] = (
     Modes,
     ParzenLogLikelihood,
     ContentKept,
+    TargetAccuracy,
 )
 _BY_NAME: Dict[str, Type[Metric]] = {cls.name: cls for cls in METRIC_CLASSES}
 _ALIASES: Dict[str, str] = {alias: cls.name for cls in METRIC_CLASSES for alias in cls.aliases}
@@ -54,6 +57,16 @@ class UnknownMetricError(ValueError):
 def metric_class(name: str) -> Type[Metric]:
     """The class of a canonical metric name (see :func:`parse_metrics`)."""
     return _BY_NAME[name]
+
+
+def model_metric_names(model) -> tuple:
+    """The metrics that measure ``model`` itself rather than its samples (by its ``sampling``).
+
+    ``("content_kept",)`` for image-to-image families, ``("target_accuracy",)``
+    for classifier families (DANN), ``()`` for families that sample.
+    """
+    sampling = getattr(model, "sampling", None)
+    return tuple(c.name for c in METRIC_CLASSES if c.reads_translator and c.reads_sampling == sampling)
 
 
 def metric_options() -> Dict[str, object]:

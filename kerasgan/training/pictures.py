@@ -38,12 +38,13 @@ def preview_batch(config, data_spec, n=PREVIEW_EXAMPLES):
 
     Returns:
         ``{"source", "target"}`` for paired sets, ``{"a", "b"}`` for unpaired
-        sets, ``{"x"}`` (shuffled with the run's seed so that labels mix) for
-        other images, or ``None`` for families that sample noise.
+        sets, ``{"source", "labels", "target"}`` for adaptation sets,
+        ``{"x"}`` (shuffled with the run's seed so that labels mix) for other
+        images, or ``None`` for families that sample noise.
     """
     from kerasgan import data as data_module
 
-    if config.family_class().sampling != "translation":
+    if config.family_class().sampling == "noise":
         return None
     kwargs = {
         "image_size": config.image_size,
@@ -51,6 +52,10 @@ def preview_batch(config, data_spec, n=PREVIEW_EXAMPLES):
         "data_dir": config.data_dir,
         "drop_remainder": False,
     }
+    if data_spec.kind == "adapt":
+        (source, labels), target = next(iter(data_module.load(
+            config.data, PREVIEW_EXAMPLES * 4, shuffle=True, seed=config.seed, **kwargs)))
+        return {"source": np.asarray(source), "labels": np.asarray(labels), "target": np.asarray(target)}
     if data_spec.kind in ("paired", "unpaired"):
         first, second = next(iter(data_module.load(config.data, n, shuffle=False, **kwargs)))
         keys = ("source", "target") if data_spec.kind == "paired" else ("a", "b")

@@ -163,6 +163,8 @@ def caption(model, picture, preview=None):
         The caption text (from the picture's layout and the model's ``conditions()``).
     """
     conditions = model.conditions()
+    if picture.caption:
+        return picture.caption
     if picture.layout == "scatter":
         return f"{len(picture.samples):,} samples (seed {SEED}, dots) over the true modes (circles)"
     if picture.layout == "grid":

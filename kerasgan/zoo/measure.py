@@ -33,6 +33,10 @@ Protocols (all with seed 0, on the published weights loaded by
   target domain's transform, with the untranslated input's and the true
   translation's figures (:mod:`kerasgan.metrics.translation`).
 
+- domain adaptation (``target_accuracy``): the share of held-out target-domain
+  images (``test`` split, the target's labels never seen in training) that
+  ``model.classify`` labels correctly, and per class.
+
 The family says which metrics it publishes (``zoo_metrics``, by data kind)
 and what it can be conditioned on (``conditions()``: a ``direction`` gives
 both directions, ``domains`` every target domain).
@@ -256,6 +260,27 @@ def _translation(model, data, wanted=("task_l1",)):
     return values, protocol
 
 
+def _adaptation(model, data):
+    """Target-domain accuracy of a classifier family on the held-out target domain."""
+    from kerasgan.metrics.adaptation import ADAPT_SPLIT, adaptation_truth, target_accuracy_figures
+
+    from kerasgan.data.domain_adapt import adapt_arrays
+
+    truth = adaptation_truth(data, ADAPT_SPLIT)
+    values, text = target_accuracy_figures(model, truth)
+    source, labels, _, _ = adapt_arrays(data, ADAPT_SPLIT)
+    values["source_accuracy"] = float(np.mean(model.classify(source) == labels))
+    text += f"; source_accuracy: the same for the {len(source)} source-domain images of that split"
+    protocol = {
+        "num_samples": len(truth.target),
+        "seed": SEED,
+        "extractor": "none (the model's own classify)",
+        "data_split": "digits test split (held out from training), every digit in the target style",
+        "metrics": text,
+    }
+    return values, protocol
+
+
 def measure_model(model, entry):
     """``{"protocol", "values"}`` for a model of ``entry`` (see the module docstring)."""
     from kerasgan import data as data_module
@@ -264,7 +289,9 @@ def measure_model(model, entry):
     data = entry["data"]
     kind = data_module.spec(data).kind
     wanted = type(model).zoo_metrics.get(kind, ())
-    if "task_l1" in wanted:
+    if "target_accuracy" in wanted:
+        values, protocol = _adaptation(model, data)
+    elif "task_l1" in wanted:
         values, protocol = _translation(model, data, wanted)
     elif kind == "points" and data in data_module.TOY2D:
         values, protocol = _points(model, data)

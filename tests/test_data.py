@@ -26,8 +26,8 @@ def batches(ds):
 
 def test_available_and_names():
     assert data.available() == [
-        "ring8", "grid25", "digits", "mnist5k", "digits-edges", "digits-inverse", "digits-rotated",
-        "digits-thick", "digits-domains", "folder:PATH", "pairs:PATH", "unpaired:PATH",
+        "ring8", "grid25", "digits", "mnist5k", "digits-edges", "digits-inverse", "edges-digits",
+        "digits-rotated", "digits-thick", "digits-domains", "digits-styles", "folder:PATH", "pairs:PATH", "unpaired:PATH",
     ]
     assert tuple(data.available()) == data.NAMES
 

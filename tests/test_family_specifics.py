@@ -129,7 +129,7 @@ def test_stargan_own_domain_loss_term():
     # id_weight adds |G(x, c_orig) - x| to the generator loss; 0 (the paper's loss) leaves it
     # out but still reports it; a negative weight is refused.
     images = np.random.default_rng(0).uniform(-1, 1, (4, 16, 16, 1)).astype("float32")
-    batch = {"real": images, "domains": tf.constant([0, 1, 2, 0], tf.int32)}
+    batch = {"real": tf.constant(images), "domains": tf.constant([0, 1, 2, 0], tf.int32)}
     losses = {}
     for weight in (0.0, 7.0):
         model, _ = tiny("stargan", id_weight=weight)

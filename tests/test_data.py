@@ -26,9 +26,9 @@ def batches(ds):
 
 def test_available_and_names():
     assert data.available() == [
-        "ring8", "grid25", "digits", "mnist5k", "digits-edges", "digits-inverse", "digits-rotated",
-        "digits-thick", "digits-domains", "stacked-digits", "folder:PATH", "pairs:PATH", "unpaired:PATH",
-        "digits-adapt-inverse", "digits-adapt-thick", "adapt:PATH",
+        "ring8", "grid25", "digits", "mnist5k", "digits-edges", "digits-inverse", "edges-digits",
+        "digits-rotated", "digits-thick", "digits-domains", "digits-styles", "stacked-digits",
+        "folder:PATH", "pairs:PATH", "unpaired:PATH", "digits-adapt-inverse", "digits-adapt-thick", "adapt:PATH",
     ]
     assert tuple(data.available()) == data.NAMES
 

@@ -11,7 +11,7 @@ from PIL import Image
 from kerasgan import data
 from kerasgan.data import digits, digits_paired, digits_unpaired, domains, transforms
 
-PAIRED = ["digits-edges", "digits-inverse"]
+PAIRED = ["digits-edges", "digits-inverse", "edges-digits"]
 UNPAIRED = ["digits-rotated", "digits-thick"]
 RED, GREEN, BLUE, YELLOW = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0)
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
@@ -288,6 +288,25 @@ def test_digits_domains_content():
     assert not (keys[0] & keys[1] or keys[0] & keys[2] or keys[1] & keys[2])
     x1 = next(iter(data.load("digits-domains", 8)))
     assert x1.shape == (8, 16, 16, 1)  # images alone without with_labels
+
+
+def test_digits_styles_content():
+    # The appearance-only domains: the same deal of digits, the third domain thickened.
+    x, d = domains.domains_arrays("test", name="digits-styles")
+    raw, _ = digits.digits_images("test")
+    parts = digits.disjoint_parts(raw, 3)
+    np.testing.assert_array_equal(x[d == 0], raw[parts[0]])
+    np.testing.assert_array_equal(x[d == 1], -raw[parts[1]])
+    np.testing.assert_array_equal(x[d == 2], transforms.thicken(raw[parts[2]], 2))
+    assert data.spec("digits-styles") == data.DataSpec("digits-styles", "image", (16, 16, 1), 3)
+    truth = data.ground_truth("digits-styles")
+    assert truth.domain_names == domains.STYLES == ("original", "inverted", "thick")
+    np.testing.assert_array_equal(truth.targets[2], transforms.thicken(truth.source, 2))
+    np.testing.assert_array_equal(truth.undo[1](truth.targets[1]), truth.source)
+    xb, db = next(iter(data.load("digits-styles", 8, with_labels=True)))
+    assert xb.shape == (8, 16, 16, 1) and db.dtype == tf.int32
+    with pytest.raises(ValueError, match="digits-styles"):
+        domains.domains_arrays("test", name="digits-colours")
 
 
 def test_disjoint_parts_keeps_duplicates_together():

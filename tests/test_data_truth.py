@@ -49,6 +49,21 @@ def test_truth_is_what_the_zoo_measures(test_digits):
         assert target.tobytes() == domains._DOMAIN_TRANSFORMS[d](test_digits).tobytes()
 
 
+def test_edges_digits_is_digits_edges_the_other_way(test_digits):
+    # The generative direction: the edge map is the source, the digit the target (a digit,
+    # so nothing is undone before the digits classifier reads it).
+    forward, backward = data.ground_truth("digits-edges"), data.ground_truth("edges-digits")
+    np.testing.assert_array_equal(backward.source, forward.target)
+    np.testing.assert_array_equal(backward.target, test_digits)
+    np.testing.assert_array_equal(backward.labels, forward.labels)
+    assert backward.label_set == "digits"
+    np.testing.assert_array_equal(backward.undo(backward.target), test_digits)
+    src, tgt = next(iter(data.load("edges-digits", 8, shuffle=False)))
+    ref_src, ref_tgt = next(iter(data.load("digits-edges", 8, shuffle=False, direction="BtoA")))
+    np.testing.assert_array_equal(src.numpy(), ref_src.numpy())
+    np.testing.assert_array_equal(tgt.numpy(), ref_tgt.numpy())
+
+
 def test_truth_transforms(test_digits):
     np.testing.assert_array_equal(data.ground_truth("digits-inverse").target, -test_digits)
     np.testing.assert_array_equal(data.ground_truth("digits-thick").target, transforms.thicken(test_digits, 2))

@@ -123,3 +123,23 @@ def test_families_name_the_data_they_need():
         families.get("cyclegan").check_data(data.spec("digits-edges", image_size=16))
     with pytest.raises(ConfigError, match="without labels"):
         families.get("acgan").check_data(data.DataSpec("x", "image", (16, 16, 1)))
+
+
+def test_stargan_own_domain_loss_term():
+    # id_weight adds |G(x, c_orig) - x| to the generator loss; 0 (the paper's loss) leaves it
+    # out but still reports it; a negative weight is refused.
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 16, 16, 1)).astype("float32")
+    batch = {"real": tf.constant(images), "domains": tf.constant([0, 1, 2, 0], tf.int32)}
+    losses = {}
+    for weight in (0.0, 7.0):
+        model, _ = tiny("stargan", id_weight=weight)
+        assert model.get_config()["id_weight"] == weight
+        model.compile()
+        terms = model.generator_terms(batch, training=False)
+        own = np.mean(np.abs(model.translate(images, domains=[0, 1, 2, 0]) - images))
+        np.testing.assert_allclose(float(terms["own_domain"]), own, rtol=1e-4)
+        losses[weight] = (float(terms["g_loss"]), float(terms["own_domain"]))
+    # Same seed, same weights, same target draw: the two losses differ by exactly 7 x own.
+    np.testing.assert_allclose(losses[7.0][0] - losses[0.0][0], 7.0 * losses[7.0][1], rtol=1e-4)
+    with pytest.raises(ValueError, match="id_weight"):
+        tiny("stargan", id_weight=-1.0)

@@ -245,16 +245,52 @@ def test_cyclegan_keeps_the_digit_when_only_the_strokes_change():
     assert "undoing the target domain" in published["protocol"]["metrics"]
 
 
+@pytest.mark.parametrize("name", ["pix2pix-edges-digits", "pix2pix-digits-inverse", "stargan-digits-styles"])
+def test_translation_entries_keep_the_digit(name):
+    """The issue's bar on every published translation entry, re-measured on the shipped weights.
+
+    Each direction / target domain keeps the digit of at least 85% of the held-out digits under
+    the shipped digits CNN (after undoing the target domain), the translations are nearer the
+    truth than the untranslated input, and a translation to the input's own domain gives the
+    input back (StarGAN).
+    """
+    from kerasgan.zoo import measure
+
+    published = zoo.info(name)["metrics"]
+    measured = measure.measure_entry(name)
+    for key, value in published["values"].items():
+        assert measured["values"][key] == pytest.approx(value, abs=2e-3), key
+    values = measured["values"]
+    kept = {k: v for k, v in values.items() if k.startswith("content_kept_") or k == "content_kept"}
+    failing = KNOWN_TO_LOSE_THE_DIGIT.get(name, ())
+    if failing:  # then the mean over domains is below the bar too; each other domain must pass
+        kept = {k: v for k, v in kept.items() if k != "content_kept" and k not in failing}
+    assert kept and min(kept.values()) >= 0.85, kept
+    assert values["task_l1"] < values["identity_l1"]
+    if "own_domain_l1" in values:
+        assert values["own_domain_l1"] < 0.05
+
+
+#: Published translations that miss the issue's 85% bar (kerasgan/recipes/stargan.yaml says why).
+KNOWN_TO_LOSE_THE_DIGIT = {"stargan-digits-styles": ("content_kept_inverted",)}
+
+
+@pytest.mark.xfail(strict=True, reason="StarGAN's inverted domain loses the digit (1.7%): not fixed")
+def test_stargan_inverted_domain_keeps_the_digit():
+    values = zoo.info("stargan-digits-styles")["metrics"]["values"]
+    assert values["content_kept_inverted"] >= 0.85
+
+
 def test_cli_eval_remeasures_a_translation_entry(tmp_path, capsys):
     import json
 
     out = tmp_path / "eval.json"
-    assert cli.main(["eval", "pix2pix-digits-edges", "--data", "digits-edges", "--json", str(out)]) == 0
+    assert cli.main(["eval", "pix2pix-edges-digits", "--data", "edges-digits", "--json", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "(360 samples" in printed and "  content_kept " in printed
     written = json.loads(out.read_text())
     assert written["protocol"]["metrics"] == ["content_kept"]  # the default of a translator
-    for key, value in zoo.info("pix2pix-digits-edges")["metrics"]["values"].items():
+    for key, value in zoo.info("pix2pix-edges-digits")["metrics"]["values"].items():
         assert written[key] == pytest.approx(value, abs=2e-3), key
 
 

@@ -90,17 +90,20 @@ TRAINED = {
     "infogan-mnist5k": ("infogan", "mnist5k", ("InfoGAN (Chen et al. 2016) on mnist5k: 10 "
                         "categorical and 2 continuous codes learned without labels; 8 epochs "
                         "(560 steps)."), {"epochs": 8, "jit_compile": True}),
-    "pix2pix-digits-edges": ("pix2pix", "digits-edges", ("pix2pix (Isola et al. 2017): digit -> "
-                             "its edge map, trained on aligned pairs.")),
-    "cyclegan-digits-rotated": ("cyclegan", "digits-rotated", ("CycleGAN (Zhu et al. 2017): "
-                                "upright <-> rotated digits from unpaired halves."),
-                                {"jit_compile": True}),
+    "pix2pix-edges-digits": ("pix2pix", "edges-digits", ("pix2pix (Isola et al. 2017) in its "
+                             "generative direction: an edge map -> a digit that has those edges "
+                             "(the paper's edges -> photo), trained on aligned pairs; 8 "
+                             "epochs, what two shared CPU cores allowed."), {"epochs": 8}),
+    "pix2pix-digits-inverse": ("pix2pix", "digits-inverse", ("pix2pix (Isola et al. 2017): digit "
+                               "-> its negative, trained on aligned pairs; 5 epochs."),
+                               {"epochs": 5}),
     "cyclegan-digits-thick": ("cyclegan", "digits-thick", ("CycleGAN (Zhu et al. 2017): thin <-> "
                               "thick strokes (an appearance change) from unpaired halves of the "
                               "digits."), {"jit_compile": True}),
-    "stargan-digits-domains": ("stargan", "digits-domains", ("StarGAN (Choi et al. 2018): one "
-                               "generator for original / inverted / rotated digits."),
-                               {"jit_compile": True}),
+    "stargan-digits-styles": ("stargan", "digits-styles", ("StarGAN (Choi et al. 2018): one "
+                              "generator for original / inverted / thick-stroke digits, with an "
+                              "own-domain (identity) loss (kerasgan/recipes/stargan.yaml)."),
+                              {"jit_compile": True}),
     "dann-digits-inverse": ("dann", "digits-adapt-inverse", ("Domain-adversarial training (Ganin et "
                             "al. 2016): a digits classifier trained on labelled upright digits and "
                             "unlabelled inverted digits (the other half), scored on held-out "

@@ -1,8 +1,10 @@
-"""Paired digits for pix2pix: ``digits-edges`` and ``digits-inverse``, batches ``(source, target)``.
+"""Paired digits for pix2pix: ``digits-edges``, ``digits-inverse``, ``edges-digits``; batches ``(source, target)``.
 
 * ``digits-edges`` -- source: a scikit-learn digit, target: its binary edge
   map (:func:`kerasgan.data.transforms.edge_map`, +1 on edges);
-* ``digits-inverse`` -- source: a digit, target: its negative (``-source``).
+* ``digits-inverse`` -- source: a digit, target: its negative (``-source``);
+* ``edges-digits`` -- the generative direction of ``digits-edges`` (the
+  pix2pix paper's edges -> photo): source the edge map, target the digit.
 
 Pair ``i`` of a batch is aligned (the target is the translation of that
 very source); ``direction="BtoA"`` swaps the two. Since the target is a
@@ -30,7 +32,7 @@ __all__ = [
 ]
 
 #: Paired sets built from scikit-learn digits.
-DIGITS_PAIRED = ("digits-edges", "digits-inverse")
+DIGITS_PAIRED = ("digits-edges", "digits-inverse", "edges-digits")
 #: Edge threshold of ``digits-edges`` ([0, 1] intensity change over a 3x3 window).
 EDGE_THRESHOLD = 0.5
 
@@ -39,20 +41,25 @@ _TRUTH = {
         f"target: the binary edge map of each source digit (transforms.edge_map, threshold {EDGE_THRESHOLD})"
     ),
     "digits-inverse": "target: the negative of each source digit (transforms.invert)",
+    "edges-digits": (
+        f"target: the digit whose binary edge map (transforms.edge_map, threshold {EDGE_THRESHOLD}) "
+        "is the source"
+    ),
 }
 #: How a translation is brought back to a plain digit before the digits judge reads it.
 _UNDO = {
     "digits-edges": (transforms.unchanged, "none: an edge map has no inverse, so it is classified "
                      "as drawn (the true edge maps' figure is the ceiling)"),
     "digits-inverse": (transforms.invert, "inverted back (transforms.invert)"),
+    "edges-digits": (transforms.unchanged, "none: the output is a digit"),
 }
 
 
 def digits_pair_spec(name: str, image_size=None, channels=None) -> DataSpec:
-    """Describe ``digits-edges`` / ``digits-inverse``.
+    """Describe ``digits-edges`` / ``digits-inverse`` / ``edges-digits``.
 
     Args:
-        name: ``"digits-edges"`` or ``"digits-inverse"``.
+        name: ``"digits-edges"``, ``"digits-inverse"`` or ``"edges-digits"``.
         image_size: Side length (default 16).
         channels: 1 (default) or 3.
 
@@ -76,10 +83,11 @@ def digits_pair_arrays(
 
     Sources are :func:`kerasgan.data.digits.digits_images` of ``split`` (the
     fixed digits train/test split); targets are computed on the grey image at
-    the final size, then channels are repeated.
+    the final size, then channels are repeated. ``edges-digits`` is
+    ``digits-edges`` with source and target swapped (edge map -> digit).
 
     Args:
-        name: ``"digits-edges"`` or ``"digits-inverse"``.
+        name: ``"digits-edges"``, ``"digits-inverse"`` or ``"edges-digits"``.
         split: ``"train"``, ``"test"`` or ``"all"``.
         image_size: Side length (default 16).
         channels: 1 (default) or 3.
@@ -95,8 +103,10 @@ def digits_pair_arrays(
     spec = digits_pair_spec(name, image_size, channels)
     size, c = spec.shape[0], spec.shape[2]
     source, _ = digits.digits_images(split, size, 1)
-    if name == "digits-edges":
+    if name in ("digits-edges", "edges-digits"):
         target = transforms.edge_map(source, threshold=EDGE_THRESHOLD)
+        if name == "edges-digits":
+            source, target = target, source
     else:
         target = transforms.invert(source)
     if c == 3:
@@ -108,7 +118,7 @@ def digits_pair_truth(name: str, split: str = "test") -> TranslationTruth:
     """The ground truth of a digits paired set: every digit of ``split`` and its target.
 
     Args:
-        name: ``"digits-edges"`` or ``"digits-inverse"``.
+        name: ``"digits-edges"``, ``"digits-inverse"`` or ``"edges-digits"``.
         split: ``"test"`` (default), ``"train"`` or ``"all"``.
 
     Returns:
@@ -141,10 +151,10 @@ def load_digits_pairs(
     drop_remainder: bool = True,
     direction=None,
 ) -> tf.data.Dataset:
-    """``digits-edges`` / ``digits-inverse`` as a batched ``tf.data`` pipeline.
+    """``digits-edges`` / ``digits-inverse`` / ``edges-digits`` as a batched ``tf.data`` pipeline.
 
     Args:
-        name: ``"digits-edges"`` or ``"digits-inverse"``.
+        name: ``"digits-edges"``, ``"digits-inverse"`` or ``"edges-digits"``.
         batch_size: Pairs per batch (validated by the caller).
         split: ``"train"`` (1437 pairs), ``"test"`` (360) or ``"all"``.
         image_size: Side length (default 16).
@@ -154,7 +164,7 @@ def load_digits_pairs(
         with_labels: Must be ``False``.
         epoch_size: Pairs per epoch (default: the split size).
         drop_remainder: Drop the last incomplete batch.
-        direction: ``"AtoB"`` (digit -> edges/negative, default) or ``"BtoA"``.
+        direction: ``"AtoB"`` (the set's own direction, default) or ``"BtoA"``.
 
     Returns:
         ``tf.data.Dataset`` of ``(source, target)``, both float32

@@ -1,7 +1,7 @@
 """Former home of the paired sources, kept so that existing imports work.
 
 New code imports from the modules that own these names:
-:mod:`kerasgan.data.digits_paired` (``digits-edges``, ``digits-inverse``),
+:mod:`kerasgan.data.digits_paired` (``digits-edges``, ``digits-inverse``, ``edges-digits``),
 :mod:`kerasgan.data.folder_pairs` (``pairs:PATH``),
 :mod:`kerasgan.data.folders` (folder helpers) and
 :mod:`kerasgan.data.two_sided` (``direction``).

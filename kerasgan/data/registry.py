@@ -157,8 +157,8 @@ def available() -> List[str]:
     Returns:
         The registered names in registration order, a prefix source shown as
         ``"PREFIX:PATH"``: ``["ring8", "grid25", "digits", "mnist5k", "digits-edges",
-        "digits-inverse", "digits-rotated", "digits-thick", "digits-domains",
-        "stacked-digits", "folder:PATH", "pairs:PATH", "unpaired:PATH"]`` for the built-ins.
+        "digits-inverse", "edges-digits", "digits-rotated", "digits-thick", "digits-domains",
+        "digits-styles", "stacked-digits", "folder:PATH", "pairs:PATH", "unpaired:PATH", ...]`` for the built-ins.
 
     Example:
         >>> available()[:3]

@@ -23,7 +23,13 @@ class StarGAN(ImageTranslationModel):
     - D: WGAN-GP adversarial loss (``gp_weight`` 10) + ``cls_weight`` x the
       domain cross-entropy of *real* images with their true domain;
     - G: ``-D(G(x, c))`` + ``cls_weight`` x the domain cross-entropy of the
-      fake with ``c`` + ``rec_weight`` (10) x ``|G(G(x, c), c_orig) - x|``.
+      fake with ``c`` + ``rec_weight`` (10) x ``|G(G(x, c), c_orig) - x|``
+      + ``id_weight`` x ``|G(x, c_orig) - x|``: the translation to the
+      input's own domain must give the input back. The paper has no such
+      term (``id_weight=0`` is the paper's loss); it is CycleGAN's identity
+      loss for one generator, and the recipe turns it on
+      (``kerasgan/recipes/stargan.yaml`` says why). The own-domain error is
+      logged as ``own_domain`` either way.
 
     Target domains are drawn uniformly for each image. Defaults: ``d_steps=5``,
     ``cls_weight=1``, Adam(1e-4, beta_1=0.5, beta_2=0.999). Domains are single
@@ -35,6 +41,7 @@ class StarGAN(ImageTranslationModel):
         discriminator: image -> dict with ``logits`` and ``domain_logits``.
         num_domains: number of domains.
         cls_weight, rec_weight, gp_weight: loss weights (1, 10, 10).
+        id_weight: weight of the own-domain (identity) loss (0: off).
         **kwargs: ``d_steps``, ``seed``, ``name``.
     """
 
@@ -43,10 +50,10 @@ class StarGAN(ImageTranslationModel):
     data_kinds = ("image",)
     data_hint = "images labelled with their domain (digits-domains, or a labelled set such as digits)"
     metric_names = ("d_loss", "g_loss", "wasserstein", "gradient_penalty", "d_domain_loss",
-                    "g_domain_loss", "reconstruction")
+                    "g_domain_loss", "reconstruction", "own_domain")
 
     def __init__(self, generator, discriminator, num_domains, *, cls_weight=1.0, rec_weight=10.0,
-                 gp_weight=10.0, **kwargs):
+                 gp_weight=10.0, id_weight=0.0, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -56,6 +63,9 @@ class StarGAN(ImageTranslationModel):
         self.cls_weight = float(cls_weight)
         self.rec_weight = float(rec_weight)
         self.gp_weight = float(gp_weight)
+        self.id_weight = float(id_weight)
+        if self.id_weight < 0:
+            raise ValueError(f"id_weight must be >= 0 (0 turns the own-domain loss off), got {id_weight!r}.")
         self.adversarial_loss = losses_module.get("wasserstein")
 
     @classmethod
@@ -114,10 +124,15 @@ class StarGAN(ImageTranslationModel):
         adversarial = replica_mean(self.adversarial_loss.generator_loss(out["logits"]))
         domain = replica_mean(class_cross_entropy(targets, out["domain_logits"]))
         reconstruction = replica_mean(per_sample_l1(self._translate(fake, original, training), real))
+        own = replica_mean(per_sample_l1(self._translate(real, original, training), real))
+        g_loss = adversarial + self.cls_weight * domain + self.rec_weight * reconstruction
+        if self.id_weight:
+            g_loss = g_loss + self.id_weight * own
         return {
-            "g_loss": adversarial + self.cls_weight * domain + self.rec_weight * reconstruction,
+            "g_loss": g_loss,
             "g_domain_loss": domain,
             "reconstruction": reconstruction,
+            "own_domain": own,
         }
 
     def translator_for(self, images, domains=None):
@@ -169,6 +184,7 @@ class StarGAN(ImageTranslationModel):
             "cls_weight": self.cls_weight,
             "rec_weight": self.rec_weight,
             "gp_weight": self.gp_weight,
+            "id_weight": self.id_weight,
         }
 
     @classmethod

@@ -713,6 +713,6 @@ def test_onnx_bad_arguments(models, tmp_path):
         export_onnx(models["dcgan"], tmp_path / "missing" / "g.onnx")
     with pytest.raises(ExportError, match="--direction is for models with several generators"):
         export_onnx(models["dcgan"], tmp_path / "g.onnx", direction="ab")
-    with pytest.raises(ExportError, match="translates images"):
+    with pytest.raises(ExportError, match="takes images"):
         latents_for_seeds(models["pix2pix"], [0])
     assert os.listdir(tmp_path) == []

@@ -192,6 +192,7 @@ UNLABELLED = {
     "image": data.DataSpec("folder:x", "image", (16, 16, 3)),
     "paired": data.DataSpec("pairs:x", "paired", (16, 16, 3), target_shape=(16, 16, 3)),
     "unpaired": data.DataSpec("unpaired:x", "unpaired", (16, 16, 3), target_shape=(16, 16, 3)),
+    "adapt": data.DataSpec("adapt:x,x", "adapt", (16, 16, 3), target_shape=(16, 16, 3)),
 }
 
 
@@ -428,13 +429,15 @@ def _preview_of(spec, n=3):
         return {"source": x, "target": np.zeros((n, *spec.target_shape), np.float32)}
     if spec.kind == "unpaired":
         return {"a": x, "b": np.zeros((n, *spec.target_shape), np.float32)}
+    if spec.kind == "adapt":
+        return {"source": x, "target": np.zeros((n, *spec.target_shape), np.float32)}
     return {"x": x}
 
 
 @pytest.mark.parametrize("name", families.names())
 def test_every_family_draws_its_picture(name, tmp_path):
     model, spec = families.get(name).build_tiny()
-    preview = _preview_of(spec) if model.sampling == "translation" else None
+    preview = _preview_of(spec) if model.sampling in ("translation", "classification") else None
     picture = model.sample_picture(seed=3, preview=preview)
     assert picture.layout in ("scatter", "grid", "groups")
     training.draw_picture(picture, tmp_path / "p.png")
